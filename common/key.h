@@ -1,0 +1,71 @@
+/* key.h: signing keys (RFC 4253 section 6.6, RFC 8709, RFC 5656, RFC 8332).
+ *
+ * One struct key for every type; each algorithm is one file (key-ed25519.c,
+ * key-ecdsa.c, key-rsa.c) behind a `const struct key_ops` row (key-internal.h).
+ * A key may be public only, or hold its private half too. Nothing here exits or
+ * prints: every call returns 0 or a negative ERR_* code. */
+#ifndef KEY_H
+#define KEY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+
+enum key_type {
+	KEY_NONE = 0,
+	KEY_ED25519,
+	KEY_ECDSA_P256,
+	KEY_ECDSA_P384,
+	KEY_ECDSA_P521,
+	KEY_RSA,
+};
+
+struct key;
+
+/* "ssh-ed25519", "ecdsa-sha2-nistp256", ..., "ssh-rsa"; NULL for KEY_NONE. */
+const char *key_type_name(enum key_type t);
+/* KEY_NONE when the name is unknown or its family is compiled out. */
+enum key_type key_type_from_name(const char *name, size_t len);
+
+enum key_type key_type(const struct key *k);
+int key_is_private(const struct key *k);
+/* Size in bits: 256 for Ed25519, the curve size for ECDSA, the modulus size for RSA. */
+unsigned key_bits(const struct key *k);
+
+/* A new private key. bits matters for RSA only (DB_RSA_MIN_BITS..DB_RSA_MAX_BITS, a
+ * multiple of 8); the ECDSA curve is in the type. */
+int key_generate(enum key_type t, unsigned bits, struct key **out);
+/* A public key from its wire blob (the bytes of the string, not the string itself).
+ * Refuses trailing bytes, points not on the curve, RSA moduli outside the accepted size. */
+int key_from_blob(const uint8_t *blob, size_t n, struct key **out);
+/* Appends the public key blob (raw bytes, not wrapped in a string). */
+int key_put_blob(const struct key *k, struct buf *out);
+/* 1 when both have the same type and public key, 0 otherwise. */
+int key_equal_public(const struct key *a, const struct key *b);
+
+/* Signature algorithms. For RSA: "rsa-sha2-512", "rsa-sha2-256", "ssh-rsa"; for the
+ * others the type name. key_sig_alg_ok says whether alg may sign/verify with k. */
+int key_sig_alg_ok(const struct key *k, const char *alg, size_t alglen);
+/* Appends the signature blob: string alg || string signature (RFC 4253 section 6.6),
+ * not wrapped in an outer string. Needs a private key. */
+int key_sign(const struct key *k, const char *alg, const uint8_t *data, size_t n,
+	     struct buf *out);
+/* Verifies a signature blob against data. The blob's algorithm must equal alg, and alg
+ * must suit k. 0 when valid, ERR_BADSIG (or a format error) otherwise. */
+int key_verify(const struct key *k, const char *alg, const uint8_t *sig, size_t siglen,
+	       const uint8_t *data, size_t n);
+
+/* "SHA256:" + unpadded base64 of SHA-256(blob), exactly as ssh-keygen -l prints it.
+ * outsz >= KEY_FP_LEN. */
+#define KEY_FP_LEN 52
+int key_fingerprint(const struct key *k, char *out, size_t outsz);
+
+/* The comment carried with the key (from a file that has one); "" if none. */
+const char *key_comment(const struct key *k);
+int key_set_comment(struct key *k, const char *comment);
+
+/* Frees the key, wiping private material. NULL is fine. */
+void key_free(struct key *k);
+
+#endif

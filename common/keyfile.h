@@ -1,0 +1,37 @@
+/* keyfile.h: private-key files and public-key lines.
+ *
+ * Formats are detected from the content, never from the file name. Today: Dropbear's
+ * own format (a bare concatenation of SSH wire fields):
+ *   RSA:     string "ssh-rsa", mpint e, mpint n, mpint d, mpint p, mpint q
+ *   ECDSA:   string "ecdsa-sha2-nistpNNN", string "nistpNNN", string Q (04||X||Y), mpint d
+ *   Ed25519: string "ssh-ed25519", string (32-byte seed || 32-byte public key)
+ * Every reader checks consistency (public half matches private, point on curve,
+ * p*q == n, ...) and refuses trailing bytes. */
+#ifndef KEYFILE_H
+#define KEYFILE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "buf.h"
+#include "key.h"
+
+/* A private key from file contents, in whatever supported format they are. */
+int keyfile_parse(const uint8_t *data, size_t n, struct key **out);
+/* Reads path (a regular file of at most DB_MAX_KEYFILE bytes) and parses it. */
+int keyfile_load(const char *path, struct key **out);
+
+/* Dropbear's format. */
+int keyfile_dropbear_parse(const uint8_t *data, size_t n, struct key **out);
+int keyfile_dropbear_put(const struct key *k, struct buf *out);
+
+/* The OpenSSH public-key line "TYPE BASE64 COMMENT\n" (no comment: no trailing space). */
+int keyfile_public_line(const struct key *k, const char *comment, struct buf *out);
+
+/* Creates path with the given mode and contents: written to a temporary file in the
+ * same directory, fsync'd, then link()ed into place, so that it never overwrites an
+ * existing file (ERR_EXISTS) and never follows a symlink at path. */
+int keyfile_write_new(const char *path, const uint8_t *data, size_t n, mode_t mode);
+
+#endif

@@ -1,0 +1,29 @@
+/* log.h: logging to stderr or syslog, and the one fatal() path.
+ *
+ * Every line is one line: control characters from untrusted strings are replaced before
+ * output. fatal() runs the hook the current layer installed (the connection layer sends
+ * SSH_MSG_DISCONNECT there), logs the reason once and exits this process with status 1.
+ * Code in common/ returns errors instead of calling fatal(); only the faces' top levels
+ * and the connection loop call it. */
+#ifndef LOG_H
+#define LOG_H
+
+#include <stdarg.h>
+#include <syslog.h>
+
+#define LOG_TO_STDERR 1
+#define LOG_TO_SYSLOG 2
+
+void log_init(const char *ident, int where);
+void log_set_verbose(int level);
+int log_verbose(void);
+void log_msg(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void log_vmsg(int prio, const char *fmt, va_list ap);
+/* Debug output at -v level >= lvl. */
+void dbg(int lvl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+typedef void (*fatal_hook_fn)(const char *reason, void *arg);
+void log_set_fatal_hook(fatal_hook_fn fn, void *arg);
+_Noreturn void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,25 @@
+#!/bin/sh
+# Installs what building and testing need, from Debian's packages. Idempotent: does
+# nothing when everything is there. Uses sudo when not run as root.
+set -e
+PKGS="gcc make libc6-dev libtomcrypt-dev libtommath-dev zlib1g-dev libgmp-dev libcrypt-dev
+ clang libclang-rt-14-dev valgrind file git openssh-client openssh-server dropbear-bin
+ python3 python3-pytest python3-paramiko rsync sshpass socat tmux procps"
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+# Package installs must not start the machine's own sshd: tests run their own servers.
+nopolicy=""
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+	printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
+	$SUDO chmod 755 /usr/sbin/policy-rc.d
+	nopolicy=1
+fi
+echo "deps: installing$missing"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+[ -z "$nopolicy" ] || $SUDO rm -f /usr/sbin/policy-rc.d
