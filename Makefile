@@ -52,15 +52,20 @@ TEST_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
                -fno-sanitize-recover=all
 TEST_SRCS   := $(wildcard tests/unit/test_*.c)
 TEST_BINS   := $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
-TEST_CORE   := $(CORE_SRCS:%.c=$(BUILD)/tobj/%.o) $(BUILD)/tobj/tests/unit/harness.o
+TEST_OBJS   := $(CORE_SRCS:%.c=$(BUILD)/tobj/%.o)
+TEST_LIB    := $(BUILD)/tobj/libcore.a
+# An archive, so that each test program pulls in only the modules it uses.
+$(TEST_LIB): $(TEST_OBJS)
+	rm -f $@
+	ar rcs $@ $^
 
 $(BUILD)/tobj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(DEFS) $(WARN) $(TEST_CFLAGS) -MMD -MP -c -o $@ $<
 
--include $(TEST_CORE:.o=.d)
+-include $(TEST_OBJS:.o=.d)
 
-$(BUILD)/tests/%: $(BUILD)/tobj/tests/unit/%.o $(TEST_CORE)
+$(BUILD)/tests/%: $(BUILD)/tobj/tests/unit/%.o $(BUILD)/tobj/tests/unit/harness.o $(TEST_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -o $@ $^ $(LIBS)
 
