@@ -79,14 +79,40 @@ interop: all
 check: all $(TEST_BINS)
 	@sh tests/run-all.sh $(TEST_BINS)
 
-# ---- fuzz targets (clang + libFuzzer): build/fuzz/fuzz_*
-FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
-FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
-FUZZ_FLAGS := -O1 -g -fsanitize=fuzzer,address,undefined
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(CORE_SRCS)
+# ---- fuzz targets (clang + libFuzzer): build/fuzz/fuzz_*. common/ is compiled once
+# with coverage instrumentation into an archive each target links against.
+FUZZ_SRCS  := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS  := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+FUZZ_CC    := clang
+FUZZ_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_OBJS  := $(CORE_SRCS:%.c=$(BUILD)/fobj/%.o)
+FUZZ_LIB   := $(BUILD)/fobj/libcore.a
+$(BUILD)/fobj/%.o: %.c
 	@mkdir -p $(dir $@)
-	clang $(DEFS) $(FUZZ_FLAGS) -Wall -Wextra -Werror -o $@ $< $(CORE_SRCS) $(LIBS)
+	$(FUZZ_CC) $(DEFS) $(WARN) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+-include $(FUZZ_OBJS:.o=.d)
+$(FUZZ_LIB): $(FUZZ_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(DEFS) $(FUZZ_FLAGS) -fsanitize=fuzzer -Wall -Wextra -Werror -o $@ $< $(FUZZ_LIB) $(LIBS)
 fuzz: $(FUZZ_BINS)
+
+# make run: host keys in build/run (made once), then the server in the foreground.
+RUN_PORT ?= 2222
+run: all
+	@mkdir -p $(BUILD)/run
+	@for t in ed25519 ecdsa rsa; do \
+		[ -f $(BUILD)/run/host_$$t ] || $(BUILD)/dropbearkey -t $$t -f $(BUILD)/run/host_$$t >/dev/null || exit 1; \
+	done
+	@echo "Host key fingerprints:"; for t in ed25519 ecdsa rsa; do \
+		$(BUILD)/dropbearkey -y -f $(BUILD)/run/host_$$t | sed -n 's/^Fingerprint: /  '$$t': /p'; done
+	@echo "Starting dropbear on 127.0.0.1:$(RUN_PORT); connect with:"
+	@echo "  ssh -p $(RUN_PORT) $$(id -un)@127.0.0.1     (or: $(BUILD)/dbclient -p $(RUN_PORT) 127.0.0.1)"
+	@echo "Stop it with Ctrl-C."
+	exec $(BUILD)/dropbear -F -E -p 127.0.0.1:$(RUN_PORT) -r $(BUILD)/run/host_ed25519 \
+		-r $(BUILD)/run/host_ecdsa -r $(BUILD)/run/host_rsa
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin

@@ -77,7 +77,9 @@ struct aes_gcm {
 int aes_gcm_init(struct aes_gcm *c, const uint8_t *key, size_t keylen);
 int aes_gcm_seal(struct aes_gcm *c, const uint8_t nonce[12], const uint8_t *aad, size_t aadlen,
 		 const uint8_t *in, uint8_t *out, size_t n, uint8_t tag[16]);
-/* Checks the tag in constant time before it writes any plaintext: ERR_BADSIG if wrong. */
+/* Decrypts into out (in == out is allowed) while GHASH runs over the ciphertext, then
+ * compares the tag in constant time; if it is wrong, out is wiped and ERR_BADSIG is
+ * returned, so no unauthenticated plaintext is left behind. */
 int aes_gcm_open(struct aes_gcm *c, const uint8_t nonce[12], const uint8_t *aad, size_t aadlen,
 		 const uint8_t *in, uint8_t *out, size_t n, const uint8_t tag[16]);
 void aes_gcm_free(struct aes_gcm *c);

@@ -1,0 +1,615 @@
+/* crypto.c: typed wrappers over libtomcrypt for hashes, HMAC, AES-CTR, AES-GCM,
+ * ChaCha20 and Poly1305, and our random generator (a fast-key-erasure ChaCha20
+ * keystream seeded from getrandom()). base64 lives in base64.c. */
+#include "crypto.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "util.h"
+
+/* ---------------------------------------------------------------- random */
+
+/* Reseed from the kernel after this much output, so that a compromise of the state
+ * exposes at most this window of future output. */
+#define RAND_RESEED_BYTES (1u << 20)
+
+struct rand_state {
+	uint8_t key[32];
+	pid_t pid;        /* process that last seeded; a different pid means a fork */
+	size_t since;     /* bytes produced since the last reseed */
+	int seeded;       /* 0 also after a fork when the page is MADV_WIPEONFORK */
+};
+
+static struct rand_state rand_static;
+static struct rand_state *rng;
+
+/* Fills buf with n bytes from the kernel: getrandom(), retried on EINTR and short
+ * reads; /dev/urandom only when the kernel lacks getrandom (ENOSYS, before 3.17). */
+static int os_random(uint8_t *buf, size_t n)
+{
+	size_t got = 0;
+	int fd;
+
+	while (got < n) {
+		ssize_t r = getrandom(buf + got, n - got, 0);
+		if (r > 0) {
+			got += (size_t)r;
+			continue;
+		}
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0 && errno == ENOSYS)
+			break;
+		return ERR_IO;
+	}
+	if (got == n)
+		return 0;
+
+	fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return ERR_IO;
+	while (got < n) {
+		ssize_t r = read(fd, buf + got, n - got);
+		if (r > 0) {
+			got += (size_t)r;
+			continue;
+		}
+		if (r < 0 && errno == EINTR)
+			continue;
+		close(fd);
+		return ERR_IO;
+	}
+	close(fd);
+	return 0;
+}
+
+/* The state lives on its own page marked MADV_WIPEONFORK (Linux 4.14+): a child
+ * then starts with seeded == 0 even when its pid happens to equal the recorded one
+ * (pid reuse after the recording ancestor died). The pid check covers older kernels.
+ * MADV_DONTDUMP keeps the key out of core files. */
+static struct rand_state *rand_get_state(void)
+{
+	void *p;
+
+	if (rng)
+		return rng;
+	p = mmap(NULL, sizeof(struct rand_state), PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED) {
+		rng = &rand_static;
+		return rng;
+	}
+#ifdef MADV_WIPEONFORK
+	(void)madvise(p, sizeof(struct rand_state), MADV_WIPEONFORK);
+#endif
+#ifdef MADV_DONTDUMP
+	(void)madvise(p, sizeof(struct rand_state), MADV_DONTDUMP);
+#endif
+	rng = p;
+	return rng;
+}
+
+static int rand_reseed(struct rand_state *s)
+{
+	uint8_t seed[32];
+	int err = os_random(seed, sizeof seed);
+
+	if (err) {
+		wipe(seed, sizeof seed);
+		return err;
+	}
+	memcpy(s->key, seed, sizeof seed);
+	wipe(seed, sizeof seed);
+	s->pid = getpid();
+	s->since = 0;
+	s->seeded = 1;
+	return 0;
+}
+
+/* One request of at most RAND_RESEED_BYTES: the first 32 bytes of the keystream
+ * become the next key (fast key erasure), the rest is output, so the state after
+ * the call cannot reproduce anything already handed out. */
+static int rand_chunk(struct rand_state *s, uint8_t *out, size_t n)
+{
+	static const uint8_t nonce[8];
+	chacha_state cs;
+	uint8_t next[32];
+	int err = ERR_CRYPTO;
+
+	if (chacha_setup(&cs, s->key, sizeof s->key, 20) != CRYPT_OK ||
+	    chacha_ivctr64(&cs, nonce, sizeof nonce, 0) != CRYPT_OK ||
+	    chacha_keystream(&cs, next, sizeof next) != CRYPT_OK ||
+	    (n && chacha_keystream(&cs, out, n) != CRYPT_OK))
+		goto out;
+	memcpy(s->key, next, sizeof next);
+	s->since += n;
+	err = 0;
+out:
+	wipe(next, sizeof next);
+	wipe(&cs, sizeof cs);
+	return err;
+}
+
+int rand_bytes(void *out, size_t n)
+{
+	struct rand_state *s = rand_get_state();
+	uint8_t *p = out;
+	int err;
+
+	if (n == 0)
+		return 0;
+	do {
+		size_t k = n < RAND_RESEED_BYTES ? n : RAND_RESEED_BYTES;
+
+		if (!s->seeded || s->pid != getpid()) {
+			/* First use or a forked child: must not run on the old state. */
+			if ((err = rand_reseed(s)) != 0) {
+				wipe(out, (size_t)(p - (uint8_t *)out));
+				return err;
+			}
+		} else if (s->since >= RAND_RESEED_BYTES) {
+			/* Periodic reseed: on failure the current key is still good. */
+			(void)rand_reseed(s);
+		}
+		if ((err = rand_chunk(s, p, k)) != 0) {
+			wipe(out, (size_t)(p - (uint8_t *)out));
+			return err;
+		}
+		p += k;
+		n -= k;
+	} while (n);
+	return 0;
+}
+
+/* Rejection sampling: values below 2^32 mod bound would make the low residues more
+ * likely, so they are drawn again (fewer than half the draws for any bound). There is
+ * no error return: without randomness there is nothing safe to return. */
+uint32_t rand_uniform(uint32_t bound)
+{
+	uint32_t r, min;
+
+	if (bound < 2)
+		return 0;
+	min = (uint32_t)-bound % bound;
+	for (;;) {
+		if (rand_bytes(&r, sizeof r) != 0)
+			abort();
+		if (r >= min)
+			return r % bound;
+	}
+}
+
+/* Our generator behind libtomcrypt's PRNG interface. The prng_state is unused: there
+ * is one generator per process. */
+static int prng_start(prng_state *p) { (void)p; return CRYPT_OK; }
+static int prng_add_entropy(const unsigned char *in, unsigned long inlen, prng_state *p)
+{
+	(void)in; (void)inlen; (void)p;
+	return CRYPT_OK;
+}
+static int prng_ready(prng_state *p) { (void)p; return CRYPT_OK; }
+static unsigned long prng_read(unsigned char *out, unsigned long outlen, prng_state *p)
+{
+	(void)p;
+	return rand_bytes(out, outlen) == 0 ? outlen : 0;
+}
+static int prng_done(prng_state *p) { (void)p; return CRYPT_OK; }
+/* Exporting the state of the system generator would defeat it: refused. */
+static int prng_export(unsigned char *out, unsigned long *outlen, prng_state *p)
+{
+	(void)out; (void)outlen; (void)p;
+	return CRYPT_INVALID_ARG;
+}
+static int prng_import(const unsigned char *in, unsigned long inlen, prng_state *p)
+{
+	(void)in; (void)inlen; (void)p;
+	return CRYPT_INVALID_ARG;
+}
+static int prng_test(void) { return CRYPT_NOP; }
+
+static const struct ltc_prng_descriptor our_prng_desc = {
+	"ssh-chacha20-getrandom", 0,
+	prng_start, prng_add_entropy, prng_ready, prng_read, prng_done,
+	prng_export, prng_import, prng_test,
+};
+static prng_state our_prng_state;
+static int our_prng_idx = -1;
+static int aes_idx = -1;
+static int crypto_ready;
+
+int crypto_init(void)
+{
+	if (crypto_ready)
+		return 0;
+	ltc_mp = ltm_desc;
+	if (register_hash(&sha1_desc) < 0 || register_hash(&sha256_desc) < 0 ||
+	    register_hash(&sha384_desc) < 0 || register_hash(&sha512_desc) < 0)
+		return ERR_CRYPTO;
+	if ((aes_idx = register_cipher(&aes_desc)) < 0)
+		return ERR_CRYPTO;
+	if ((our_prng_idx = register_prng(&our_prng_desc)) < 0)
+		return ERR_CRYPTO;
+	crypto_ready = 1;
+	return 0;
+}
+
+prng_state *crypto_prng_state(void)
+{
+	(void)crypto_init();
+	return &our_prng_state;
+}
+
+int crypto_prng_idx(void)
+{
+	if (crypto_init() != 0)
+		return ERR_CRYPTO;
+	return our_prng_idx;
+}
+
+/* ---------------------------------------------------------------- hashes */
+
+/* Direct calls rather than hash_descriptor[] lookups: one table, no registration
+ * needed for the hashes themselves. SHA-384 is SHA-512's compression function. */
+struct hash_impl {
+	int (*init)(hash_state *);
+	int (*process)(hash_state *, const unsigned char *, unsigned long);
+	int (*done)(hash_state *, unsigned char *);
+	size_t len, block;
+	const char *name;
+};
+
+static const struct hash_impl hash_impls[] = {
+	[HASH_SHA1] = { sha1_init, sha1_process, sha1_done, 20, 64, "sha1" },
+	[HASH_SHA256] = { sha256_init, sha256_process, sha256_done, 32, 64, "sha256" },
+	[HASH_SHA384] = { sha384_init, sha512_process, sha384_done, 48, 128, "sha384" },
+	[HASH_SHA512] = { sha512_init, sha512_process, sha512_done, 64, 128, "sha512" },
+};
+
+static const struct hash_impl *hash_get(enum hash_alg alg)
+{
+	if ((unsigned)alg >= ARRAY_SIZE(hash_impls))
+		return NULL;
+	return &hash_impls[alg];
+}
+
+size_t hash_len(enum hash_alg alg)
+{
+	const struct hash_impl *h = hash_get(alg);
+	return h ? h->len : 0;
+}
+
+size_t hash_block(enum hash_alg alg)
+{
+	const struct hash_impl *h = hash_get(alg);
+	return h ? h->block : 0;
+}
+
+int hash_ltc_idx(enum hash_alg alg)
+{
+	const struct hash_impl *h = hash_get(alg);
+	int idx;
+
+	if (!h)
+		return ERR_UNSUPPORTED;
+	if (crypto_init() != 0)
+		return ERR_CRYPTO;
+	idx = find_hash(h->name);
+	return idx < 0 ? ERR_UNSUPPORTED : idx;
+}
+
+int hash_init(struct hash_ctx *c, enum hash_alg alg)
+{
+	const struct hash_impl *h = hash_get(alg);
+
+	if (!h)
+		return ERR_UNSUPPORTED;
+	c->alg = alg;
+	return h->init(&c->st) == CRYPT_OK ? 0 : ERR_CRYPTO;
+}
+
+int hash_update(struct hash_ctx *c, const void *p, size_t n)
+{
+	const struct hash_impl *h = hash_get(c->alg);
+
+	if (!h)
+		return ERR_INVALID;
+	if (n == 0)
+		return 0; /* libtomcrypt aborts on a NULL pointer even for no bytes */
+	return h->process(&c->st, p, n) == CRYPT_OK ? 0 : ERR_CRYPTO;
+}
+
+int hash_final(struct hash_ctx *c, uint8_t *out)
+{
+	const struct hash_impl *h = hash_get(c->alg);
+	int err;
+
+	if (!h)
+		return ERR_INVALID;
+	err = h->done(&c->st, out) == CRYPT_OK ? 0 : ERR_CRYPTO;
+	wipe(&c->st, sizeof c->st);
+	return err;
+}
+
+int hash_buf(enum hash_alg alg, const void *p, size_t n, uint8_t *out)
+{
+	struct hash_ctx c;
+	int err;
+
+	if ((err = hash_init(&c, alg)) != 0)
+		return err;
+	if ((err = hash_update(&c, p, n)) != 0) {
+		wipe(&c, sizeof c);
+		return err;
+	}
+	return hash_final(&c, out);
+}
+
+/* ---------------------------------------------------------------- HMAC */
+
+/* RFC 2104 section 2: H(K0 ^ opad || H(K0 ^ ipad || text)), K0 the key padded to the
+ * block size, or the hash of the key when it is longer than a block. */
+int hmac_setkey(struct hmac_key *k, enum hash_alg alg, const uint8_t *key, size_t keylen)
+{
+	const struct hash_impl *h = hash_get(alg);
+	uint8_t k0[HASH_MAX_BLOCK];
+	size_t i;
+	int err = ERR_CRYPTO;
+
+	if (!h)
+		return ERR_UNSUPPORTED;
+	memset(k0, 0, sizeof k0);
+	k->alg = alg;
+	if (keylen > h->block) {
+		if ((err = hash_buf(alg, key, keylen, k0)) != 0)
+			goto out;
+	} else if (keylen) {
+		memcpy(k0, key, keylen);
+	}
+	for (i = 0; i < h->block; i++)
+		k0[i] ^= 0x36;
+	if (h->init(&k->inner) != CRYPT_OK || h->process(&k->inner, k0, h->block) != CRYPT_OK)
+		goto out;
+	for (i = 0; i < h->block; i++)
+		k0[i] ^= 0x36 ^ 0x5c;
+	if (h->init(&k->outer) != CRYPT_OK || h->process(&k->outer, k0, h->block) != CRYPT_OK)
+		goto out;
+	err = 0;
+out:
+	wipe(k0, sizeof k0);
+	if (err)
+		hmac_key_free(k);
+	return err;
+}
+
+void hmac_key_free(struct hmac_key *k)
+{
+	wipe(k, sizeof *k);
+}
+
+int hmac_start(struct hmac_ctx *c, const struct hmac_key *k)
+{
+	if (!hash_get(k->alg))
+		return ERR_INVALID;
+	c->key = k;
+	c->st = k->inner;
+	return 0;
+}
+
+int hmac_update(struct hmac_ctx *c, const void *p, size_t n)
+{
+	const struct hash_impl *h = hash_get(c->key->alg);
+
+	if (!h)
+		return ERR_INVALID;
+	if (n == 0)
+		return 0;
+	return h->process(&c->st, p, n) == CRYPT_OK ? 0 : ERR_CRYPTO;
+}
+
+int hmac_final(struct hmac_ctx *c, uint8_t *out)
+{
+	const struct hash_impl *h = hash_get(c->key->alg);
+	uint8_t ih[HASH_MAX_LEN];
+	int err = ERR_CRYPTO;
+
+	if (!h)
+		return ERR_INVALID;
+	if (h->done(&c->st, ih) != CRYPT_OK)
+		goto out;
+	c->st = c->key->outer;
+	if (h->process(&c->st, ih, h->len) != CRYPT_OK || h->done(&c->st, out) != CRYPT_OK)
+		goto out;
+	err = 0;
+out:
+	wipe(ih, sizeof ih);
+	wipe(&c->st, sizeof c->st);
+	return err;
+}
+
+int hmac_buf(enum hash_alg alg, const uint8_t *key, size_t keylen, const void *p, size_t n,
+	     uint8_t *out)
+{
+	struct hmac_key k;
+	struct hmac_ctx c;
+	int err;
+
+	if ((err = hmac_setkey(&k, alg, key, keylen)) != 0)
+		return err;
+	if ((err = hmac_start(&c, &k)) == 0 && (err = hmac_update(&c, p, n)) == 0)
+		err = hmac_final(&c, out);
+	wipe(&c, sizeof c);
+	hmac_key_free(&k);
+	return err;
+}
+
+/* ---------------------------------------------------------------- AES */
+
+static int aes_keylen_ok(size_t keylen)
+{
+	return keylen == 16 || keylen == 24 || keylen == 32;
+}
+
+static int aes_index(void)
+{
+	if (crypto_init() != 0)
+		return -1;
+	return aes_idx;
+}
+
+/* RFC 4344 section 4: the whole 16-byte block is one big-endian counter. ctrlen 0 in
+ * the mode word means "the full block"; LTC_CTR_RFC3686 (increment before the first
+ * block, 32-bit counter) must not be set. */
+int aes_ctr_init(struct aes_ctr *c, const uint8_t *key, size_t keylen, const uint8_t iv[16])
+{
+	int idx = aes_index();
+
+	if (idx < 0)
+		return ERR_CRYPTO;
+	if (!aes_keylen_ok(keylen))
+		return ERR_INVALID;
+	if (ctr_start(idx, iv, key, (int)keylen, 0, CTR_COUNTER_BIG_ENDIAN, &c->ctr) != CRYPT_OK) {
+		wipe(c, sizeof *c);
+		return ERR_CRYPTO;
+	}
+	return 0;
+}
+
+int aes_ctr_crypt(struct aes_ctr *c, const uint8_t *in, uint8_t *out, size_t n)
+{
+	if (n == 0)
+		return 0;
+	return ctr_encrypt(in, out, n, &c->ctr) == CRYPT_OK ? 0 : ERR_CRYPTO;
+}
+
+void aes_ctr_free(struct aes_ctr *c)
+{
+	(void)ctr_done(&c->ctr);
+	wipe(c, sizeof *c);
+}
+
+int aes_gcm_init(struct aes_gcm *c, const uint8_t *key, size_t keylen)
+{
+	int idx = aes_index();
+
+	if (idx < 0)
+		return ERR_CRYPTO;
+	if (!aes_keylen_ok(keylen))
+		return ERR_INVALID;
+	if (gcm_init(&c->gcm, idx, key, (int)keylen) != CRYPT_OK) {
+		wipe(c, sizeof *c);
+		return ERR_CRYPTO;
+	}
+	return 0;
+}
+
+/* Shared by seal and open: one pass of libtomcrypt's GCM over n bytes. libtomcrypt
+ * aborts on NULL pointers even for zero lengths, hence the dummy. */
+static int gcm_run(struct aes_gcm *c, const uint8_t nonce[12], const uint8_t *aad,
+		   size_t aadlen, const uint8_t *in, uint8_t *out, size_t n, uint8_t tag[16],
+		   int direction)
+{
+	uint8_t dummy[1] = { 0 };
+	unsigned long taglen = 16;
+	uint8_t *pin = n ? (uint8_t *)(uintptr_t)in : dummy;
+	uint8_t *pout = n ? out : dummy;
+
+	if (gcm_reset(&c->gcm) != CRYPT_OK ||
+	    gcm_add_iv(&c->gcm, nonce, 12) != CRYPT_OK ||
+	    gcm_add_aad(&c->gcm, aadlen ? aad : dummy, aadlen) != CRYPT_OK)
+		return ERR_CRYPTO;
+	/* gcm_process(state, pt, ptlen, ct, direction): pt is the output when decrypting */
+	if (direction == GCM_ENCRYPT) {
+		if (gcm_process(&c->gcm, pin, n, pout, GCM_ENCRYPT) != CRYPT_OK)
+			return ERR_CRYPTO;
+	} else {
+		if (gcm_process(&c->gcm, pout, n, pin, GCM_DECRYPT) != CRYPT_OK)
+			return ERR_CRYPTO;
+	}
+	if (gcm_done(&c->gcm, tag, &taglen) != CRYPT_OK || taglen != 16)
+		return ERR_CRYPTO;
+	return 0;
+}
+
+int aes_gcm_seal(struct aes_gcm *c, const uint8_t nonce[12], const uint8_t *aad, size_t aadlen,
+		 const uint8_t *in, uint8_t *out, size_t n, uint8_t tag[16])
+{
+	return gcm_run(c, nonce, aad, aadlen, in, out, n, tag, GCM_ENCRYPT);
+}
+
+/* Decrypts into out while GHASH runs over the ciphertext (one pass), then compares the
+ * tag in constant time; on a mismatch out is wiped, so no unauthenticated plaintext
+ * survives the call. */
+int aes_gcm_open(struct aes_gcm *c, const uint8_t nonce[12], const uint8_t *aad, size_t aadlen,
+		 const uint8_t *in, uint8_t *out, size_t n, const uint8_t tag[16])
+{
+	uint8_t calc[16];
+	int err = gcm_run(c, nonce, aad, aadlen, in, out, n, calc, GCM_DECRYPT);
+
+	if (err == 0 && !ct_memeq(calc, tag, 16))
+		err = ERR_BADSIG;
+	if (err)
+		wipe(out, n);
+	wipe(calc, sizeof calc);
+	return err;
+}
+
+void aes_gcm_free(struct aes_gcm *c)
+{
+	wipe(c, sizeof *c);
+}
+
+/* ---------------------------------------------------------------- ChaCha20, Poly1305 */
+
+/* chacha_ivctr64 puts the 64-bit counter in state words 12-13 and the 64-bit nonce in
+ * 14-15: Bernstein's original layout, which chacha20-poly1305@openssh.com uses. */
+int chacha20_xor(const uint8_t key[32], const uint8_t nonce[8], uint64_t counter,
+		 const uint8_t *in, uint8_t *out, size_t n)
+{
+	chacha_state st;
+	int err = ERR_CRYPTO;
+
+	if (n == 0)
+		return 0;
+	if (chacha_setup(&st, key, 32, 20) == CRYPT_OK &&
+	    chacha_ivctr64(&st, nonce, 8, counter) == CRYPT_OK &&
+	    chacha_crypt(&st, in, n, out) == CRYPT_OK)
+		err = 0;
+	wipe(&st, sizeof st);
+	return err;
+}
+
+/* RFC 8439 section 2.3: 32-bit counter in word 12, 96-bit nonce in words 13-15.
+ * libtomcrypt refuses (ERR_CRYPTO here) to produce the block whose counter is the last
+ * one, 2^32-1 (2^64-1 in the DJB layout), as it checks for wrap after each block. */
+int chacha20_ietf_xor(const uint8_t key[32], const uint8_t nonce[12], uint32_t counter,
+		      const uint8_t *in, uint8_t *out, size_t n)
+{
+	chacha_state st;
+	int err = ERR_CRYPTO;
+
+	if (n == 0)
+		return 0;
+	if (chacha_setup(&st, key, 32, 20) == CRYPT_OK &&
+	    chacha_ivctr32(&st, nonce, 12, counter) == CRYPT_OK &&
+	    chacha_crypt(&st, in, n, out) == CRYPT_OK)
+		err = 0;
+	wipe(&st, sizeof st);
+	return err;
+}
+
+int poly1305_mac(const uint8_t key[32], const uint8_t *p, size_t n, uint8_t tag[16])
+{
+	static const uint8_t empty[1];
+	unsigned long taglen = 16;
+
+	if (poly1305_memory(key, 32, n ? p : empty, n, tag, &taglen) != CRYPT_OK || taglen != 16)
+		return ERR_CRYPTO;
+	return 0;
+}
