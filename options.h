@@ -31,4 +31,73 @@
 /* Largest key comment kept (ssh-keygen allows long comments; ours are truncated). */
 #define DB_MAX_COMMENT        1024
 
+/* ---- transport (RFC 4253) */
+/* Largest packet we accept, as RFC 4253 section 6.1 requires at least: 35000 bytes of
+ * packet_length + padding + payload. Also bounds inflated payloads. */
+#define DB_MAX_PACKET        35000
+/* Largest payload we send or accept after decompression (RFC 4253 6.1: 32768 + headers). */
+#define DB_MAX_PAYLOAD       32768
+/* Identification line: RFC 4253 4.2 allows 255 characters including CR LF. */
+#define DB_MAX_IDENT_LINE    255
+/* Lines a server may send before its identification (client side), and their total. */
+#define DB_MAX_PRE_IDENT_LINES 50
+#define DB_MAX_PRE_IDENT_BYTES 8192
+/* Seconds allowed for the identification exchange and the first key exchange. */
+#define DB_IDENT_TIMEOUT     30
+/* Rekey after this many bytes in either direction, or this many seconds. */
+#define DB_REKEY_BYTES       (1ull << 30)
+#define DB_REKEY_SECONDS     3600
+/* Packets we queue while a key exchange is in progress before stopping reads. */
+#define DB_MAX_QUEUED_DURING_KEX 64
+
+/* Key exchange methods. Each costs its own code: x25519 ~3 KB (shares Ed25519's field),
+ * ECDH a few hundred bytes over the ECDSA code, DH groups ~1 KB of primes. */
+#define DB_KEX_CURVE25519    1
+#define DB_KEX_ECDH          1
+#define DB_KEX_DH_GROUP16    1
+#define DB_KEX_DH_GROUP14_256 1
+#define DB_KEX_DH_GROUP14_SHA1 0 /* SHA-1: off unless needed by an old peer */
+/* Host key signature algorithm ssh-rsa (SHA-1): off by default. */
+#define DB_SIG_SSH_RSA       0
+
+/* Ciphers and MACs. */
+#define DB_CIPHER_CHACHAPOLY 1 /* chacha20-poly1305@openssh.com */
+#define DB_CIPHER_AES_GCM    1 /* aes128/256-gcm@openssh.com */
+#define DB_CIPHER_AES_CTR    1 /* aes128/192/256-ctr */
+#define DB_MAC_SHA2          1 /* hmac-sha2-256/512 and their -etm@openssh.com */
+#define DB_MAC_SHA1          0 /* hmac-sha1, hmac-sha1-etm@openssh.com: off */
+#define DB_COMPRESSION       1 /* zlib, zlib@openssh.com: links zlib, ~25 KB */
+
+/* ---- server */
+/* Listening addresses (-p) one dropbear may have; Dropbear's own limit. */
+#define DB_MAX_LISTEN        10
+#define DB_DEFAULT_PORT      "22"
+#define DB_PIDFILE           "/var/run/dropbear.pid"
+/* Host key files read when no -r is given, and where -R creates missing ones. */
+#define DB_ED25519_HOST_KEY  "/etc/dropbear/dropbear_ed25519_host_key"
+#define DB_ECDSA_HOST_KEY    "/etc/dropbear/dropbear_ecdsa_host_key"
+#define DB_RSA_HOST_KEY      "/etc/dropbear/dropbear_rsa_host_key"
+/* Unauthenticated connections at once, in total and from one address (Dropbear's
+ * MAX_UNAUTH_CLIENTS / MAX_UNAUTH_PER_IP): a bound on pre-auth processes and memory. */
+#define DB_MAX_UNAUTH_CLIENTS 30
+#define DB_MAX_UNAUTH_PER_IP 5
+/* Seconds from connect to successful authentication (Dropbear's AUTH_TIMEOUT). */
+#define DB_AUTH_TIMEOUT      300
+/* Failed authentication attempts ("none" does not count) before disconnecting. */
+#define DB_MAX_AUTH_TRIES    10
+/* Packets a peer may send before authenticating: a bound on work an anonymous peer can
+ * cause (key exchanges, auth attempts, ignored messages) within the auth timeout. */
+#define DB_MAX_UNAUTH_PACKETS 1000
+/* Outgoing bytes queued on a connection above which we stop reading from the peer (and
+ * channels stop reading their fds) until the socket drains: backpressure. */
+#define DB_OUTQ_SOFT         (256 * 1024)
+/* Hard cap of the outgoing queue: the soft limit plus the largest burst one step can add
+ * (the messages held back during a key exchange, flushed at NEWKEYS). Reaching it is fatal. */
+#define DB_OUTQ_MAX          (DB_OUTQ_SOFT + (DB_MAX_QUEUED_DURING_KEX + 8) * (DB_MAX_PACKET + 256))
+/* Raw input buffered per connection: one whole packet plus what follows it. */
+#define DB_INQ_MAX           (2 * DB_MAX_PACKET + 1024)
+/* Extensions accepted in one EXT_INFO (RFC 8308), and user names kept (for logs). */
+#define DB_MAX_EXTENSIONS    32
+#define DB_MAX_USERNAME      256
+
 #endif

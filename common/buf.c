@@ -66,7 +66,7 @@ int buf_get_raw(struct buf *b, const uint8_t **p, size_t n)
 {
 	if (buf_avail(b) < n)
 		return ERR_TRUNCATED;
-	*p = b->data + b->pos;
+	*p = b->data ? b->data + b->pos : b->data; /* an empty view may have no storage */
 	b->pos += n;
 	return 0;
 }
@@ -229,7 +229,7 @@ int buf_reserve(struct buf *b, size_t n, uint8_t **out)
 		b->data = nd;
 		b->cap = ncap;
 	}
-	*out = b->data + b->len;
+	*out = b->data ? b->data + b->len : b->data; /* n == 0 on a buffer never grown */
 	b->len += n;
 	return 0;
 }

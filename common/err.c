@@ -18,6 +18,9 @@ const char *err_str(int err)
 	case ERR_INVALID: return "invalid value";
 	case ERR_PASSPHRASE: return "incorrect passphrase";
 	case ERR_NEEDPRIVATE: return "not a private key";
+	case ERR_AGAIN: return "need more data";
+	case ERR_PROTOCOL: return "protocol error";
+	case ERR_CLOSED: return "connection closed";
 	}
 	return "unknown error";
 }

@@ -20,6 +20,9 @@ enum {
 	ERR_INVALID = -12,    /* invalid argument or value */
 	ERR_PASSPHRASE = -13, /* wrong passphrase / decryption check failed */
 	ERR_NEEDPRIVATE = -14,/* a public key was given where a private one is needed */
+	ERR_AGAIN = -15,      /* not enough input yet: call again with more */
+	ERR_PROTOCOL = -16,   /* the peer broke the protocol */
+	ERR_CLOSED = -17,     /* the peer closed the connection */
 };
 
 const char *err_str(int err);

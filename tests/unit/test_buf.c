@@ -183,6 +183,24 @@ static void test_growth_keeps_data(void)
 	buf_free(&b);
 }
 
+/* Zero-length operations on buffers without storage (a NULL view, a writer that never
+ * grew) must not do arithmetic on a null pointer. */
+static void test_empty_storage(void)
+{
+	struct buf v, w;
+	const uint8_t *p;
+	uint8_t *q, c;
+	buf_view(&v, NULL, 0);
+	CHECK_OK(buf_get_raw(&v, &p, 0));
+	CHECK_OK(buf_skip(&v, 0));
+	CHECK(buf_get_u8(&v, &c) == ERR_TRUNCATED);
+	CHECK_OK(buf_init(&w, 0, 16));
+	CHECK_OK(buf_reserve(&w, 0, &q));
+	CHECK_OK(buf_put_bytes(&w, NULL, 0));
+	CHECK(w.len == 0);
+	buf_free(&w);
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -194,5 +212,6 @@ int main(int argc, char **argv)
 	RUN(test_mpint);
 	RUN(test_writer_limits);
 	RUN(test_growth_keeps_data);
+	RUN(test_empty_storage);
 	return harness_done(argv[0]);
 }
