@@ -17,21 +17,33 @@
 #include "buf.h"
 #include "key.h"
 
-/* A private key from file contents, in whatever supported format they are. */
+/* A private key from file contents, in whatever supported format they are. Errors:
+ * ERR_TOOBIG over DB_MAX_KEYFILE, ERR_UNSUPPORTED for a format or type not (yet) read
+ * (text formats beginning "-----BEGIN" for now), ERR_MISMATCH when the parts disagree,
+ * ERR_INVALID for values out of range, ERR_TRAILING, ERR_FORMAT, ERR_TRUNCATED. */
 int keyfile_parse(const uint8_t *data, size_t n, struct key **out);
-/* Reads path (a regular file of at most DB_MAX_KEYFILE bytes) and parses it. */
+/* Reads path (a regular file of at most DB_MAX_KEYFILE bytes; symlinks are followed)
+ * and parses it. ERR_IO with errno kept when it cannot be opened or read, and for a
+ * file that is not a regular one (errno EISDIR for a directory, EINVAL otherwise);
+ * ERR_TOOBIG for a larger file; otherwise as keyfile_parse. */
 int keyfile_load(const char *path, struct key **out);
 
-/* Dropbear's format. */
+/* Dropbear's format. The RSA d read is checked modulo lcm(p-1, q-1), so keys whose d
+ * was computed modulo phi(n) are accepted too. Files without p and q (very old
+ * Dropbear) are refused: ERR_TRUNCATED. keyfile_dropbear_put needs a private key
+ * (ERR_NEEDPRIVATE) and writes secrets: give it a buffer from buf_init_secret. */
 int keyfile_dropbear_parse(const uint8_t *data, size_t n, struct key **out);
 int keyfile_dropbear_put(const struct key *k, struct buf *out);
 
-/* The OpenSSH public-key line "TYPE BASE64 COMMENT\n" (no comment: no trailing space). */
+/* The OpenSSH public-key line "TYPE BASE64 COMMENT\n" (no comment: no trailing space).
+ * comment NULL means the key's own comment; a comment with control characters gives
+ * ERR_INVALID (it would not stay one line). */
 int keyfile_public_line(const struct key *k, const char *comment, struct buf *out);
 
 /* Creates path with the given mode and contents: written to a temporary file in the
  * same directory, fsync'd, then link()ed into place, so that it never overwrites an
- * existing file (ERR_EXISTS) and never follows a symlink at path. */
+ * existing file (ERR_EXISTS) and never follows a symlink at path. The temporary file is
+ * always removed. ERR_IO keeps errno (a filesystem without hard links fails here). */
 int keyfile_write_new(const char *path, const uint8_t *data, size_t n, mode_t mode);
 
 #endif

@@ -1,0 +1,416 @@
+/* key-rsa.c: ssh-rsa keys with rsa-sha2-512, rsa-sha2-256 (RFC 8332) and ssh-rsa
+ * (RFC 4253 section 6.6, SHA-1) signatures, PKCS#1 v1.5 (RFC 8017 section 8.2).
+ *   blob:      string "ssh-rsa", mpint e, mpint n
+ *   signature: string alg, string s (exactly the modulus length; shorter accepted)
+ *
+ * The numbers are libtommath mp_ints we own; for signing, libtomcrypt's rsa_key is only a
+ * view of them, so that its CRT exponentiation with blinding and its fault check
+ * (LTC_RSA_BLINDING, LTC_RSA_CRT_HARDENING) do the private operation. Verification is
+ * encode-and-compare (RFC 8017 section 8.2.2): we build the expected encoded message and
+ * compare it whole, rather than parse what the signer sent.
+ *
+ * Wiping: every secret mp_int we own is zeroed before it is freed (key_mp_clear_secret),
+ * and grown to its final size before a secret is written into it, so that libtommath's
+ * realloc never leaves a copy behind. Temporaries inside libtommath and libtomcrypt
+ * (mp_div's, rsa_exptmod's CRT halves) are freed unwiped: a limit of those libraries. */
+#include "key-internal.h"
+
+#if DB_KEY_RSA
+
+#include <string.h>
+#include <tomcrypt.h>
+
+#include "util.h"
+
+#define RSA_E 65537
+#define RSA_MAX_BYTES (DB_RSA_MAX_ACCEPT_BITS / 8)
+
+static int rsa_init(struct key *k)
+{
+	struct key_rsa *a = &k->u.rsa;
+	return key_mperr(mp_init_multi(&a->e, &a->n, &a->d, &a->p, &a->q, &a->dp, &a->dq,
+				       &a->qinv, NULL));
+}
+
+static void rsa_clear(struct key *k)
+{
+	struct key_rsa *a = &k->u.rsa;
+	mp_clear(&a->e);
+	mp_clear(&a->n);
+	key_mp_clear_secret(&a->d);
+	key_mp_clear_secret(&a->p);
+	key_mp_clear_secret(&a->q);
+	key_mp_clear_secret(&a->dp);
+	key_mp_clear_secret(&a->dq);
+	key_mp_clear_secret(&a->qinv);
+}
+
+/* The limits on a public key from a peer or a file. e >= 3 and odd (RFC 8017 section
+ * 3.1 wants it odd and coprime to lambda(n)); e < n; like OpenSSL, e of at most 64 bits
+ * once n passes 3072 bits, so that a hostile key cannot make verification cost as much
+ * as a private operation. */
+static int check_public(const struct key_rsa *a)
+{
+	int nbits = mp_count_bits(&a->n);
+	if (nbits > DB_RSA_MAX_ACCEPT_BITS)
+		return ERR_TOOBIG;
+	if (nbits < DB_RSA_MIN_ACCEPT_BITS || mp_iseven(&a->n))
+		return ERR_INVALID;
+	if (mp_iseven(&a->e) || mp_cmp_d(&a->e, 3) == MP_LT || mp_cmp(&a->e, &a->n) != MP_LT)
+		return ERR_INVALID;
+	if (nbits > 3072 && mp_count_bits(&a->e) > 64)
+		return ERR_INVALID;
+	return 0;
+}
+
+static int rsa_get_public(struct key *k, struct buf *b)
+{
+	struct key_rsa *a = &k->u.rsa;
+	int r = key_get_mp(b, &a->e);
+	if (!r)
+		r = key_get_mp(b, &a->n);
+	if (!r)
+		r = check_public(a);
+	return r;
+}
+
+static int rsa_put_public(const struct key *k, struct buf *out)
+{
+	int r = key_put_mp(out, &k->u.rsa.e);
+	if (!r)
+		r = key_put_mp(out, &k->u.rsa.n);
+	return r;
+}
+
+/* Grows the secret numbers (and the temporaries t) to hold `bits`-bit values and their
+ * products, while they hold nothing. */
+static int presize(struct key_rsa *a, int bits, mp_int *t1, mp_int *t2)
+{
+	int digits = 2 * (bits / MP_DIGIT_BIT + 2);
+	mp_int *all[] = { &a->d, &a->p, &a->q, &a->dp, &a->dq, &a->qinv, t1, t2 };
+	size_t i;
+	int r = 0;
+	for (i = 0; i < sizeof(all) / sizeof(all[0]) && !r; i++)
+		if (all[i])
+			r = key_mperr(mp_grow(all[i], digits));
+	return r;
+}
+
+/* dp = d mod (p-1), dq = d mod (q-1), qinv = q^-1 mod p (RFC 8017 section 3.2). */
+static int derive_crt(struct key_rsa *a)
+{
+	mp_int t;
+	int r = key_mperr(mp_init_size(&t, a->d.alloc));
+	if (r)
+		return r;
+	r = key_mperr(mp_sub_d(&a->p, 1, &t));
+	if (!r)
+		r = key_mperr(mp_mod(&a->d, &t, &a->dp));
+	if (!r)
+		r = key_mperr(mp_sub_d(&a->q, 1, &t));
+	if (!r)
+		r = key_mperr(mp_mod(&a->d, &t, &a->dq));
+	if (!r && mp_invmod(&a->q, &a->p, &a->qinv) != MP_OKAY)
+		r = ERR_MISMATCH; /* p and q share a factor */
+	key_mp_clear_secret(&t);
+	return r;
+}
+
+/* lcm(p-1, q-1), the Carmichael function of n = p*q (RFC 8017 section 3.1). */
+static int lambda(const struct key_rsa *a, mp_int *l)
+{
+	mp_int p1, q1;
+	int r = key_mperr(mp_init_size(&p1, a->p.alloc));
+	if (r)
+		return r;
+	if ((r = key_mperr(mp_init_size(&q1, a->q.alloc))) != 0) {
+		mp_clear(&p1);
+		return r;
+	}
+	r = key_mperr(mp_sub_d(&a->p, 1, &p1));
+	if (!r)
+		r = key_mperr(mp_sub_d(&a->q, 1, &q1));
+	if (!r)
+		r = key_mperr(mp_lcm(&p1, &q1, l));
+	key_mp_clear_secret(&p1);
+	key_mp_clear_secret(&q1);
+	return r;
+}
+
+/* A random prime of exactly `bits` bits, top two bits set (so that the product of two
+ * has exactly twice as many), with gcd(p-1, e) == 1. Candidates are fresh random odd
+ * numbers: no search bias; libtommath's test does trial division, then Miller-Rabin to
+ * base 2 and a strong Lucas test (BPSW), then the rounds FIPS 186-4 C.3 asks for. */
+static int gen_prime(mp_int *p, int bits, const mp_int *e)
+{
+	uint8_t buf[DB_RSA_MAX_BITS / 16 + 1];
+	size_t nb = ((size_t)bits + 7) / 8;
+	unsigned extra = (unsigned)(nb * 8 - (size_t)bits);
+	int trials = mp_prime_rabin_miller_trials(bits);
+	mp_int t, g;
+	long tries;
+	int r;
+
+	if (nb > sizeof(buf) || bits < 16)
+		return ERR_INVALID;
+	if ((r = key_mperr(mp_init_size(&t, p->alloc))) != 0)
+		return r;
+	if ((r = key_mperr(mp_init(&g))) != 0) {
+		mp_clear(&t);
+		return r;
+	}
+	r = ERR_CRYPTO;
+	for (tries = 0; tries < 1000000; tries++) {
+		mp_bool isp = MP_NO;
+		if ((r = rand_bytes(buf, nb)) != 0)
+			break;
+		buf[0] &= (uint8_t)(0xff >> extra);
+		buf[0] |= (uint8_t)(0x80 >> extra);
+		if (extra < 7)
+			buf[0] |= (uint8_t)(0x40 >> extra);
+		else
+			buf[1] |= 0x80;
+		buf[nb - 1] |= 1;
+		if ((r = key_mperr(mp_from_ubin(p, buf, nb))) != 0 ||
+		    (r = key_mperr(mp_prime_is_prime(p, trials, &isp))) != 0)
+			break;
+		r = ERR_CRYPTO;
+		if (isp != MP_YES)
+			continue;
+		if ((r = key_mperr(mp_sub_d(p, 1, &t))) != 0 ||
+		    (r = key_mperr(mp_gcd(&t, e, &g))) != 0)
+			break;
+		r = ERR_CRYPTO;
+		if (mp_cmp_d(&g, 1) == MP_EQ) {
+			r = 0;
+			break;
+		}
+	}
+	wipe(buf, sizeof(buf));
+	key_mp_clear_secret(&t);
+	mp_clear(&g);
+	return r;
+}
+
+/* One attempt at a key of exactly `bits` bits; ERR_CRYPTO means "try again". */
+static int gen_once(struct key_rsa *a, int bits)
+{
+	mp_int l, t;
+	int r;
+
+	if ((r = key_mperr(mp_init_multi(&l, &t, NULL))) != 0)
+		return r;
+	r = presize(a, bits, &l, &t);
+	if (!r)
+		r = gen_prime(&a->p, bits / 2, &a->e);
+	if (!r)
+		r = gen_prime(&a->q, bits / 2, &a->e);
+	/* FIPS 186-4 B.3.3 step 5.4: |p - q| > 2^(bits/2 - 100) */
+	if (!r)
+		r = key_mperr(mp_sub(&a->p, &a->q, &t));
+	if (!r && mp_count_bits(&t) <= bits / 2 - 100)
+		r = ERR_CRYPTO;
+	if (!r && mp_cmp(&a->p, &a->q) == MP_LT)
+		mp_exch(&a->p, &a->q); /* p > q, as PKCS#1 keys usually have it */
+	if (!r)
+		r = key_mperr(mp_mul(&a->p, &a->q, &a->n));
+	if (!r && mp_count_bits(&a->n) != bits)
+		r = ERR_CRYPTO;
+	/* d = e^-1 mod lcm(p-1, q-1), as Dropbear and FIPS 186-4 B.3.1 compute it */
+	if (!r)
+		r = lambda(a, &l);
+	if (!r)
+		r = key_mperr(mp_invmod(&a->e, &l, &a->d));
+	/* FIPS 186-4 B.3.1: d > 2^(bits/2) */
+	if (!r && mp_count_bits(&a->d) <= bits / 2)
+		r = ERR_CRYPTO;
+	if (!r)
+		r = derive_crt(a);
+	key_mp_clear_secret(&l);
+	key_mp_clear_secret(&t);
+	return r;
+}
+
+static int rsa_generate(struct key *k, unsigned bits)
+{
+	struct key_rsa *a = &k->u.rsa;
+	int r = ERR_CRYPTO, i;
+
+	if (bits == 0)
+		bits = DB_RSA_DEFAULT_BITS;
+	if (bits < DB_RSA_MIN_BITS || bits > DB_RSA_MAX_BITS || bits % 8 != 0)
+		return ERR_INVALID;
+	mp_set_u32(&a->e, RSA_E);
+	for (i = 0; i < 8 && r == ERR_CRYPTO; i++)
+		r = gen_once(a, (int)bits);
+	return r;
+}
+
+/* DigestInfo prefixes of EMSA-PKCS1-v1_5 (RFC 8017 section 9.2, note 1). */
+static const uint8_t di_sha1[] = { 0x30, 0x21, 0x30, 0x09, 0x06, 0x05, 0x2b, 0x0e,
+				   0x03, 0x02, 0x1a, 0x05, 0x00, 0x04, 0x14 };
+static const uint8_t di_sha256[] = { 0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01,
+				     0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20 };
+static const uint8_t di_sha512[] = { 0x30, 0x51, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01,
+				     0x65, 0x03, 0x04, 0x02, 0x03, 0x05, 0x00, 0x04, 0x40 };
+
+/* EM = 00 01 FF..FF 00 DigestInfo H, emlen bytes (RFC 8017 section 9.2). */
+static int emsa_pkcs1(enum hash_alg h, const uint8_t *hash, uint8_t *em, size_t emlen)
+{
+	const uint8_t *di;
+	size_t dilen, hlen = hash_len(h);
+
+	switch (h) {
+	case HASH_SHA1: di = di_sha1; dilen = sizeof(di_sha1); break;
+	case HASH_SHA256: di = di_sha256; dilen = sizeof(di_sha256); break;
+	case HASH_SHA512: di = di_sha512; dilen = sizeof(di_sha512); break;
+	default: return ERR_UNSUPPORTED;
+	}
+	if (emlen < dilen + hlen + 11)
+		return ERR_INVALID;
+	em[0] = 0x00;
+	em[1] = 0x01;
+	memset(em + 2, 0xff, emlen - dilen - hlen - 3);
+	em[emlen - dilen - hlen - 1] = 0x00;
+	memcpy(em + emlen - dilen - hlen, di, dilen);
+	memcpy(em + emlen - hlen, hash, hlen);
+	return 0;
+}
+
+static int rsa_sign(const struct key *k, enum hash_alg h, const uint8_t *data, size_t n,
+		    struct buf *out)
+{
+	struct key_rsa *a = (struct key_rsa *)&k->u.rsa; /* libtomcrypt's API is not const */
+	rsa_key rk = { PK_PRIVATE, &a->e, &a->d, &a->n, &a->p, &a->q, &a->qinv, &a->dp, &a->dq };
+	uint8_t hash[HASH_MAX_LEN], *sig;
+	size_t modlen = mp_ubin_size(&a->n), save = out->len;
+	unsigned long siglen = (unsigned long)modlen;
+	int r, lr, idx = hash_ltc_idx(h);
+
+	if (idx < 0)
+		return ERR_UNSUPPORTED;
+	if ((r = hash_buf(h, data, n, hash)) != 0)
+		return r;
+	/* RFC 8332 section 3: the signature is exactly the modulus length */
+	if ((r = buf_put_u32(out, (uint32_t)modlen)) != 0 ||
+	    (r = buf_reserve(out, modlen, &sig)) != 0) {
+		out->len = save;
+		return r;
+	}
+	lr = rsa_sign_hash_ex(hash, hash_len(h), sig, &siglen, LTC_PKCS_1_V1_5,
+			      crypto_prng_state(), crypto_prng_idx(), idx, 0, &rk);
+	if (lr != CRYPT_OK || siglen > modlen) {
+		out->len = save;
+		return lr == CRYPT_MEM ? ERR_NOMEM : ERR_CRYPTO;
+	}
+	if (siglen < modlen) { /* left-pad: rsa_exptmod does already, but make sure */
+		memmove(sig + (modlen - siglen), sig, siglen);
+		memset(sig, 0, modlen - siglen);
+	}
+	return 0;
+}
+
+static int rsa_verify(const struct key *k, enum hash_alg h, struct buf *b, const uint8_t *data,
+		      size_t n)
+{
+	const struct key_rsa *a = &k->u.rsa;
+	uint8_t hash[HASH_MAX_LEN], em[RSA_MAX_BYTES], want[RSA_MAX_BYTES];
+	const uint8_t *sig;
+	size_t siglen, modlen = mp_ubin_size(&a->n), w;
+	mp_int s, m;
+	int r;
+
+	if ((r = buf_get_string(b, &sig, &siglen)) != 0 || (r = buf_end(b)) != 0)
+		return r;
+	if (modlen > sizeof(em))
+		return ERR_TOOBIG;
+	/* RFC 8332 section 3: a shorter signature is accepted (as if left-padded), a
+	 * longer one is not. */
+	if (siglen > modlen)
+		return ERR_BADSIG;
+	if ((r = hash_buf(h, data, n, hash)) != 0 || (r = emsa_pkcs1(h, hash, want, modlen)) != 0)
+		return r;
+	if ((r = key_mperr(mp_init_multi(&s, &m, NULL))) != 0)
+		return r;
+	r = key_mperr(mp_from_ubin(&s, sig, siglen));
+	/* RSAVP1 (RFC 8017 section 5.2.2): s must be less than n */
+	if (!r && mp_cmp(&s, &a->n) != MP_LT)
+		r = ERR_BADSIG;
+	if (!r)
+		r = key_mperr(mp_exptmod(&s, &a->e, &a->n, &m));
+	if (!r && mp_ubin_size(&m) > modlen)
+		r = ERR_BADSIG;
+	if (!r) {
+		size_t ml = mp_ubin_size(&m);
+		memset(em, 0, modlen - ml);
+		r = key_mperr(mp_to_ubin(&m, em + (modlen - ml), ml, &w));
+	}
+	if (!r && memcmp(em, want, modlen) != 0)
+		r = ERR_BADSIG;
+	mp_clear_multi(&s, &m, NULL);
+	return r;
+}
+
+static unsigned rsa_bits(const struct key *k)
+{
+	return (unsigned)mp_count_bits(&k->u.rsa.n);
+}
+
+const struct key_ops key_rsa_ops = {
+	.init = rsa_init,
+	.clear = rsa_clear,
+	.generate = rsa_generate,
+	.get_public = rsa_get_public,
+	.put_public = rsa_put_public,
+	.sign = rsa_sign,
+	.verify = rsa_verify,
+	.bits = rsa_bits,
+};
+
+int key_rsa_set_private(struct key *k, const struct key_rsa_parts *pt)
+{
+	struct key_rsa *a = &k->u.rsa;
+	mp_int t, l;
+	int r;
+
+	if (k->type != KEY_RSA)
+		return ERR_INVALID;
+	if ((r = key_mperr(mp_from_ubin(&a->e, pt->e, pt->elen))) != 0 ||
+	    (r = key_mperr(mp_from_ubin(&a->n, pt->n, pt->nlen))) != 0 || (r = check_public(a)) != 0)
+		return r;
+	/* none of the private numbers can be longer than n: refuse before any arithmetic */
+	if (pt->dlen > pt->nlen || pt->plen > pt->nlen || pt->qlen > pt->nlen)
+		return ERR_INVALID;
+	if ((r = key_mperr(mp_init_multi(&t, &l, NULL))) != 0)
+		return r;
+	r = presize(a, mp_count_bits(&a->n), &t, &l);
+	if (!r)
+		r = key_mperr(mp_from_ubin(&a->d, pt->d, pt->dlen));
+	if (!r)
+		r = key_mperr(mp_from_ubin(&a->p, pt->p, pt->plen));
+	if (!r)
+		r = key_mperr(mp_from_ubin(&a->q, pt->q, pt->qlen));
+	if (!r && (mp_cmp_d(&a->p, 1) != MP_GT || mp_cmp_d(&a->q, 1) != MP_GT ||
+		   mp_iszero(&a->d) || mp_cmp(&a->d, &a->n) != MP_LT))
+		r = ERR_INVALID;
+	if (!r)
+		r = key_mperr(mp_mul(&a->p, &a->q, &t));
+	if (!r && mp_cmp(&t, &a->n) != MP_EQ)
+		r = ERR_MISMATCH;
+	/* d*e == 1 mod lambda(n): true for d from lambda and for d from phi alike */
+	if (!r)
+		r = lambda(a, &l);
+	if (!r)
+		r = key_mperr(mp_mulmod(&a->d, &a->e, &l, &t));
+	if (!r && mp_cmp_d(&t, 1) != MP_EQ)
+		r = ERR_MISMATCH;
+	if (!r)
+		r = derive_crt(a);
+	if (!r)
+		k->priv = 1;
+	key_mp_clear_secret(&t);
+	key_mp_clear_secret(&l);
+	return r;
+}
+
+#endif
