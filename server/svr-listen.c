@@ -1,0 +1,315 @@
+/* svr-listen.c: the listening daemon. It binds, accepts and forks one process per
+ * connection, and never reads a byte a client sent: a client can only ever take down
+ * its own process. It counts unauthenticated children by source address (each child
+ * holds a pipe it closes once authenticated, as Dropbear does) to bound them. */
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "log.h"
+#include "loop.h"
+#include "server.h"
+
+#define LISTEN_BACKLOG 20
+#define MAX_SOCKETS (2 * DB_MAX_LISTEN) /* an address may resolve to IPv4 and IPv6 */
+
+struct child {
+	pid_t pid;
+	int fd; /* read end of its unauth pipe; -1: free slot */
+	char addr[NI_MAXHOST];
+};
+
+static struct {
+	struct loop *loop;
+	struct hostkeys *hk;
+	int lfd[MAX_SOCKETS];
+	int nl;
+	int sigpipe[2];
+	struct child kids[DB_MAX_UNAUTH_CLIENTS];
+	const char *pidfile;
+	int log_where;
+} L;
+
+static volatile sig_atomic_t term_sig;
+
+static void on_signal(int sig)
+{
+	int e = errno;
+	ssize_t w;
+	if (sig != SIGCHLD)
+		term_sig = sig;
+	w = write(L.sigpipe[1], "", 1);
+	(void)w;
+	errno = e;
+}
+
+/* "PORT", "ADDR:PORT" or "[V6ADDR]:PORT" into host (NULL: any) and port. */
+static int split_spec(const char *spec, char *host, size_t hsz, const char **hostp,
+                      const char **port)
+{
+	const char *colon;
+
+	*hostp = NULL;
+	if (spec[0] == '[') {
+		const char *end = strchr(spec, ']');
+		if (!end || end[1] != ':' || !end[2] || (size_t)(end - spec - 1) >= hsz)
+			return ERR_INVALID;
+		memcpy(host, spec + 1, (size_t)(end - spec - 1));
+		host[end - spec - 1] = 0;
+		*hostp = host;
+		*port = end + 2;
+		return 0;
+	}
+	colon = strchr(spec, ':');
+	if (!colon) {
+		*port = spec;
+		return *spec ? 0 : ERR_INVALID;
+	}
+	if (strchr(colon + 1, ':') || (size_t)(colon - spec) >= hsz || !colon[1])
+		return ERR_INVALID; /* a bare IPv6 address needs brackets */
+	memcpy(host, spec, (size_t)(colon - spec));
+	host[colon - spec] = 0;
+	*hostp = colon == spec ? NULL : host;
+	*port = colon + 1;
+	return 0;
+}
+
+static void listen_on(const char *spec)
+{
+	struct addrinfo hints, *res, *ai;
+	char host[NI_MAXHOST];
+	const char *h, *port;
+	int r, one = 1;
+
+	if (split_spec(spec, host, sizeof(host), &h, &port)) {
+		log_msg(LOG_WARNING, "Bad listen address '%s'", spec);
+		return;
+	}
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE;
+	if ((r = getaddrinfo(h, port, &hints, &res))) {
+		log_msg(LOG_WARNING, "Failed listening on '%s': %s", spec, gai_strerror(r));
+		return;
+	}
+	for (ai = res; ai && L.nl < MAX_SOCKETS; ai = ai->ai_next) {
+		int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+		if (fd < 0)
+			continue;
+		(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (ai->ai_family == AF_INET6) /* each family on its own socket */
+			(void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+		if (bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, LISTEN_BACKLOG) != 0) {
+			log_msg(LOG_WARNING, "Failed listening on '%s': %s", spec, strerror(errno));
+			close(fd);
+			continue;
+		}
+		L.lfd[L.nl++] = fd;
+	}
+	freeaddrinfo(res);
+}
+
+static void drop_child(struct child *k)
+{
+	loop_del_fd(L.loop, k->fd);
+	close(k->fd);
+	k->fd = -1;
+	k->pid = 0;
+}
+
+/* EOF on a child's pipe: it authenticated or it is gone; its slot is free. */
+static void on_child_pipe(void *arg, int fd, short rev)
+{
+	struct child *k = arg;
+	char tmp[16];
+
+	(void)rev;
+	if (read(fd, tmp, sizeof(tmp)) <= 0)
+		drop_child(k);
+}
+
+static _Noreturn void run_child(int fd, const char *peer, int unauth_fd)
+{
+	static char ident[32];
+	int i;
+
+	for (i = 0; i < L.nl; i++)
+		close(L.lfd[i]);
+	for (i = 0; i < DB_MAX_UNAUTH_CLIENTS; i++)
+		if (L.kids[i].fd >= 0)
+			close(L.kids[i].fd);
+	close(L.sigpipe[0]);
+	close(L.sigpipe[1]);
+	signal(SIGCHLD, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	/* syslog adds the pid itself; stderr lines need it to tell connections apart */
+	snprintf(ident, sizeof(ident), "dropbear[%d]", (int)getpid());
+	if (L.log_where & LOG_TO_STDERR)
+		log_init(ident, L.log_where);
+	log_msg(LOG_INFO, "Child connection from %s", peer);
+	svr_conn_run(fd, peer, L.hk, unauth_fd);
+}
+
+static void on_accept(void *arg, int lfd, short rev)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	char host[NI_MAXHOST], serv[NI_MAXSERV], peer[NI_MAXHOST + NI_MAXSERV + 4];
+	struct child *slot = NULL;
+	int fd, i, same = 0, p[2];
+	pid_t pid;
+
+	(void)arg;
+	(void)rev;
+	fd = accept4(lfd, (struct sockaddr *)&ss, &sl, SOCK_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (getnameinfo((struct sockaddr *)&ss, sl, host, sizeof(host), serv, sizeof(serv),
+	                NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
+		close(fd);
+		return;
+	}
+	snprintf(peer, sizeof(peer), ss.ss_family == AF_INET6 ? "[%s]:%s" : "%s:%s", host, serv);
+	for (i = 0; i < DB_MAX_UNAUTH_CLIENTS; i++) {
+		if (L.kids[i].fd < 0) {
+			if (!slot)
+				slot = &L.kids[i];
+		} else if (strcmp(L.kids[i].addr, host) == 0) {
+			same++;
+		}
+	}
+	if (!slot || same >= DB_MAX_UNAUTH_PER_IP) {
+		log_msg(LOG_NOTICE,
+		        "Refusing connection from %s: too many unauthenticated connections", peer);
+		close(fd);
+		return;
+	}
+	if (pipe2(p, O_CLOEXEC) != 0) {
+		close(fd);
+		return;
+	}
+	pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		run_child(fd, peer, p[1]);
+	}
+	close(fd);
+	close(p[1]);
+	if (pid < 0) {
+		log_msg(LOG_WARNING, "fork: %s", strerror(errno));
+		close(p[0]);
+		return;
+	}
+	slot->pid = pid;
+	slot->fd = p[0];
+	snprintf(slot->addr, sizeof(slot->addr), "%s", host);
+	if (loop_add_fd(L.loop, p[0], NULL, on_child_pipe, slot))
+		drop_child(slot);
+}
+
+static void on_sigpipe(void *arg, int fd, short rev)
+{
+	char tmp[64];
+	int status;
+
+	(void)arg;
+	(void)rev;
+	while (read(fd, tmp, sizeof(tmp)) > 0)
+		;
+	while (waitpid(-1, &status, WNOHANG) > 0)
+		;
+	if (term_sig) {
+		if (L.pidfile)
+			unlink(L.pidfile);
+		log_msg(LOG_INFO, "Exiting on signal %d", (int)term_sig);
+		exit(0);
+	}
+}
+
+static void write_pidfile(const char *path)
+{
+	FILE *f = fopen(path, "w");
+	if (!f) {
+		log_msg(LOG_WARNING, "Cannot write pid file %s: %s", path, strerror(errno));
+		return;
+	}
+	fprintf(f, "%d\n", (int)getpid());
+	if (fclose(f) == 0)
+		L.pidfile = path;
+}
+
+static int daemonize(int keep_stderr)
+{
+	int nul;
+
+	if (daemon(0, 1) != 0)
+		return ERR_IO;
+	if ((nul = open("/dev/null", O_RDWR)) >= 0) {
+		dup2(nul, 0);
+		dup2(nul, 1);
+		if (!keep_stderr)
+			dup2(nul, 2);
+		if (nul > 2)
+			close(nul);
+	}
+	return 0;
+}
+
+int svr_listen_run(const struct svr_opts *o, struct hostkeys *hk)
+{
+	struct sigaction sa;
+	int i, r;
+
+	memset(&L, 0, sizeof(L));
+	L.hk = hk;
+	L.log_where = o->log_stderr ? LOG_TO_STDERR : LOG_TO_SYSLOG;
+	for (i = 0; i < DB_MAX_UNAUTH_CLIENTS; i++)
+		L.kids[i].fd = -1;
+	if (o->nlisten == 0)
+		listen_on(DB_DEFAULT_PORT);
+	for (i = 0; i < o->nlisten; i++)
+		listen_on(o->listen[i]);
+	if (L.nl == 0) {
+		log_msg(LOG_ERR, "No listening ports available");
+		return ERR_IO;
+	}
+	if (o->foreground) {
+		log_msg(LOG_INFO, "Not backgrounding");
+	} else {
+		if (daemonize(o->log_stderr)) {
+			log_msg(LOG_ERR, "Cannot go to the background: %s", strerror(errno));
+			return ERR_IO;
+		}
+		log_msg(LOG_INFO, "Running in background");
+	}
+	log_init("dropbear", L.log_where);
+	write_pidfile(o->pidfile);
+	if (pipe2(L.sigpipe, O_CLOEXEC | O_NONBLOCK) != 0 || (r = loop_init(&L.loop)))
+		return ERR_IO;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGCHLD, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if ((r = loop_add_fd(L.loop, L.sigpipe[0], NULL, on_sigpipe, NULL)))
+		return r;
+	for (i = 0; i < L.nl; i++)
+		if ((r = loop_add_fd(L.loop, L.lfd[i], NULL, on_accept, NULL)))
+			return r;
+	return loop_run(L.loop);
+}

@@ -1,0 +1,218 @@
+/* svr-signer.c: host keys out of reach of the network parser (TinySSH's subprocess_sign).
+ *
+ * Each connection process forks this helper before it reads a byte from the client; the
+ * helper keeps the host keys, the connection process frees its copy. They talk over a
+ * socketpair in frames of uint32 length || payload:
+ *   request  byte op || string alg [|| string hash]   op 1: public key, op 2: sign
+ *   reply    byte status (0 ok) || string blob
+ * The helper signs only hash-sized data (an exchange hash), never anything longer, and
+ * parses requests with the bounded buf getters like any other untrusted input. */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "log.h"
+#include "server.h"
+#include "util.h"
+
+#define OP_PUBKEY 1
+#define OP_SIGN 2
+#define SIGNER_MAX_REQ 512
+#define SIGNER_MAX_REPLY (DB_MAX_PUBKEY_BLOB + 1024)
+
+static int read_full(int fd, void *p, size_t n)
+{
+	uint8_t *d = p;
+	while (n) {
+		ssize_t r = read(fd, d, n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return r == 0 ? ERR_CLOSED : ERR_IO;
+		d += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+static int write_full(int fd, const void *p, size_t n)
+{
+	const uint8_t *d = p;
+	while (n) {
+		ssize_t r = write(fd, d, n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return ERR_IO;
+		d += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+static int send_frame(int fd, const struct buf *b)
+{
+	uint8_t hdr[4];
+	int r;
+
+	store_be32(hdr, (uint32_t)b->len);
+	if ((r = write_full(fd, hdr, 4)))
+		return r;
+	return write_full(fd, b->data, b->len);
+}
+
+/* Reads one frame of at most max bytes into b (reset first). */
+static int recv_frame(int fd, struct buf *b, size_t max)
+{
+	uint8_t hdr[4], *p;
+	uint32_t len;
+	int r;
+
+	if ((r = read_full(fd, hdr, 4)))
+		return r;
+	len = load_be32(hdr);
+	if (len == 0 || len > max)
+		return ERR_TOOBIG;
+	buf_reset(b);
+	if ((r = buf_reserve(b, len, &p)))
+		return r;
+	return read_full(fd, p, len);
+}
+
+/* One request: the reply's status and blob go to out. */
+static int serve(struct hostkeys *hk, struct buf *req, struct buf *out)
+{
+	struct key *k;
+	char alg[64];
+	const uint8_t *h;
+	size_t hn;
+	uint8_t op;
+	int r;
+
+	if ((r = buf_get_u8(req, &op)) || (r = buf_get_cstr(req, alg, sizeof(alg))))
+		return r;
+	if ((r = hostkeys_get(hk, hostkeys_alg_type(alg, strlen(alg)), &k)))
+		return r;
+	if (op == OP_PUBKEY) {
+		if ((r = buf_end(req)))
+			return r;
+		return key_put_blob(k, out);
+	}
+	if (op != OP_SIGN)
+		return ERR_INVALID;
+	if ((r = buf_get_string(req, &h, &hn)) || (r = buf_end(req)))
+		return r;
+	if (hn < 20 || hn > HASH_MAX_LEN)
+		return ERR_INVALID; /* an exchange hash, nothing else */
+	if (!key_sig_alg_ok(k, alg, strlen(alg)))
+		return ERR_UNSUPPORTED;
+	return key_sign(k, alg, h, hn, out);
+}
+
+static _Noreturn void signer_main(struct hostkeys *hk, int fd)
+{
+	struct buf req, reply, blob;
+
+	if (buf_init(&req, SIGNER_MAX_REQ, SIGNER_MAX_REQ) ||
+	    buf_init(&reply, 1024, SIGNER_MAX_REPLY + 16) ||
+	    buf_init(&blob, 1024, SIGNER_MAX_REPLY))
+		_exit(1);
+	for (;;) {
+		int r = recv_frame(fd, &req, SIGNER_MAX_REQ);
+		if (r)
+			break; /* the connection process went away (or misbehaved) */
+		buf_reset(&blob);
+		buf_reset(&reply);
+		r = serve(hk, &req, &blob);
+		if (r)
+			log_msg(LOG_WARNING, "Host key signer: %s", err_str(r));
+		if ((r ? buf_put_u8(&reply, 1) || buf_put_string(&reply, "", 0)
+		       : buf_put_u8(&reply, 0) || buf_put_string(&reply, blob.data, blob.len)) ||
+		    send_frame(fd, &reply))
+			break;
+	}
+	hostkeys_free(hk);
+	_exit(0);
+}
+
+int signer_start(struct hostkeys *hk, const int *close_fds, int nclose, int *fd, pid_t *pid_out)
+{
+	int sv[2], i;
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+		return ERR_IO;
+	pid = fork();
+	if (pid < 0) {
+		close(sv[0]);
+		close(sv[1]);
+		return ERR_IO;
+	}
+	if (pid == 0) {
+		close(sv[0]);
+		/* The helper never sees the network, nor holds the listener's pipe open
+		 * (which would hide the connection's authentication from the listener). */
+		for (i = 0; i < nclose; i++)
+			close(close_fds[i]);
+		signal(SIGPIPE, SIG_IGN);
+		signer_main(hk, sv[1]);
+	}
+	close(sv[1]);
+	*fd = sv[0];
+	*pid_out = pid;
+	return 0;
+}
+
+static int call(int fd, const struct buf *req, struct buf *out)
+{
+	struct buf reply;
+	const uint8_t *p;
+	size_t n;
+	uint8_t status;
+	int r;
+
+	if ((r = buf_init(&reply, 1024, SIGNER_MAX_REPLY + 16)))
+		return r;
+	if ((r = send_frame(fd, req)) == 0 &&
+	    (r = recv_frame(fd, &reply, SIGNER_MAX_REPLY + 16)) == 0 &&
+	    (r = buf_get_u8(&reply, &status)) == 0 && (r = buf_get_string(&reply, &p, &n)) == 0 &&
+	    (r = buf_end(&reply)) == 0) {
+		if (status != 0)
+			r = ERR_CRYPTO;
+		else
+			r = buf_put_bytes(out, p, n);
+	}
+	buf_free(&reply);
+	return r;
+}
+
+int signer_pubkey(int fd, const char *alg, struct buf *blob)
+{
+	struct buf req;
+	int r;
+
+	if ((r = buf_init(&req, 128, SIGNER_MAX_REQ)))
+		return r;
+	if ((r = buf_put_u8(&req, OP_PUBKEY)) == 0 && (r = buf_put_cstr(&req, alg)) == 0)
+		r = call(fd, &req, blob);
+	buf_free(&req);
+	return r;
+}
+
+int signer_sign(int fd, const char *alg, const uint8_t *h, size_t n, struct buf *sig)
+{
+	struct buf req;
+	int r;
+
+	if ((r = buf_init(&req, 128, SIGNER_MAX_REQ)))
+		return r;
+	if ((r = buf_put_u8(&req, OP_SIGN)) == 0 && (r = buf_put_cstr(&req, alg)) == 0 &&
+	    (r = buf_put_string(&req, h, n)) == 0)
+		r = call(fd, &req, sig);
+	buf_free(&req);
+	return r;
+}
