@@ -99,5 +99,13 @@
 /* Extensions accepted in one EXT_INFO (RFC 8308), and user names kept (for logs). */
 #define DB_MAX_EXTENSIONS    32
 #define DB_MAX_USERNAME      256
+/* Channel receive window (-W): Dropbear's default 24576 keeps RSS per channel small;
+ * larger is faster on long fat links. The maximum is Dropbear's 10 MB. */
+#define DB_RECV_WINDOW       24576
+#define DB_MAX_RECV_WINDOW   (10 * 1024 * 1024)
+/* Paths we keep (home, shell, authorized_keys). */
+#define DB_MAX_PATH          4096
+/* permitopen / permitlisten / environment options kept from one authorized_keys line. */
+#define DB_MAX_PERMIT        16
 
 #endif

@@ -25,6 +25,29 @@ struct svr_opts {
 	int foreground;      /* -F */
 	int log_stderr;      /* -E */
 	const char *pidfile; /* -P */
+	int inetd;           /* -i: one connection on stdin/stdout */
+	/* authentication (svr-auth*.c) */
+	unsigned max_auth_tries;   /* -T N, default DB_MAX_AUTH_TRIES */
+	int no_password;           /* -s */
+	int no_root_password;      /* -g */
+	int no_root;               /* -w */
+	int allow_blank_password;  /* -B */
+	int two_factor;            /* -t: password and public key both required */
+	const char *group;         /* -G GROUP: only its members may log in */
+	const char *forced_command;/* -c COMMAND (sets SSH_ORIGINAL_COMMAND) */
+	const char *authkeys_dir;  /* -D DIR: authorized_keys lives here, not in ~/.ssh */
+	const char *banner;        /* -b FILE: sent before authentication */
+	/* sessions and channels (svr-session*.c, common/channel.c) */
+	int no_motd;               /* -m */
+	int pass_env;              /* -e: children get the server's environment */
+	unsigned keepalive;        /* -K SECS, 0: never */
+	unsigned idle_timeout;     /* -I SECS, 0: never */
+	unsigned max_session;      /* -M SECS, 0: unlimited */
+	uint32_t recv_window;      /* -W BYTES, default DB_RECV_WINDOW */
+	const char *sftp_server;   /* -S PATH: the sftp subsystem's program */
+	int no_local_fwd;          /* -j */
+	int no_remote_fwd;         /* -k */
+	int fwd_any_host;          /* -a: forwarded ports listen on all addresses */
 };
 
 /* ---- host keys (svr-hostkey.c) */
@@ -57,8 +80,31 @@ int signer_pubkey(int fd, const char *alg, struct buf *blob);
 /* The signature blob (string alg || string sig) over an exchange hash. */
 int signer_sign(int fd, const char *alg, const uint8_t *h, size_t n, struct buf *sig);
 
+/* ---- what authentication hands to the session layer */
+/* The authenticated user, copied from the passwd entry. */
+struct svr_user {
+	char name[DB_MAX_USERNAME];
+	char home[DB_MAX_PATH];
+	char shell[DB_MAX_PATH];
+	uid_t uid;
+	gid_t gid;
+};
+/* Restrictions of the authorized_keys line that let the user in (all zero: none). Set
+ * by the auth phase, obeyed by sessions and forwarding. Strings are owned (heap). */
+struct svr_restrict {
+	int no_pty, no_port_fwd, no_agent_fwd, no_x11_fwd;
+	char *command;                          /* command="...": forced command */
+	char *permitopen[DB_MAX_PERMIT];        /* permitopen="host:port" ("*" allowed) */
+	int npermitopen;
+	char *permitlisten[DB_MAX_PERMIT];      /* permitlisten="[host:]port" */
+	int npermitlisten;
+	char *environment[DB_MAX_PERMIT];       /* environment="NAME=value" */
+	int nenvironment;
+};
+
 /* ---- one connection (svr-conn.c, svr-auth.c) */
 struct svr_state {
+	const struct svr_opts *opts;
 	int signer_fd;
 	pid_t signer_pid;
 	int unauth_fd; /* write end of the listener's pipe; closed once authenticated */
@@ -66,11 +112,21 @@ struct svr_state {
 	int service_ok; /* ssh-userauth accepted */
 	unsigned auth_fails;
 	struct loop_timer auth_timer;
+	struct svr_user user;     /* valid once authenticated */
+	struct svr_restrict restrict_;
+	struct svr_sess *sess;    /* the session layer's state (svr-session*.c) */
 };
 /* Runs the connection on fd in this (forked) process; never returns. */
-_Noreturn void svr_conn_run(int fd, const char *peer, struct hostkeys *hk, int unauth_fd);
+_Noreturn void svr_conn_run(int fd, const char *peer, struct hostkeys *hk, int unauth_fd,
+                            const struct svr_opts *o);
 void svr_auth_start(struct conn *c);
 extern const struct dispatch svr_auth_table[];
+/* The session layer (svr-session*.c) takes over once the auth phase has sent
+ * USERAUTH_SUCCESS, filled srv->user and srv->restrict_, closed the listener's unauth
+ * pipe and dropped this process to the user (initgroups, setgid, setuid, checked):
+ * installs the connection-phase dispatch table (channels, global requests) and the
+ * session timers (-K, -I, -M). */
+int svr_session_begin(struct conn *c);
 
 /* ---- the listener (svr-listen.c) */
 int svr_listen_run(const struct svr_opts *o, struct hostkeys *hk);

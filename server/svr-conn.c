@@ -122,7 +122,8 @@ static void stop_signer(void)
 		;
 }
 
-_Noreturn void svr_conn_run(int fd, const char *peer, struct hostkeys *hk, int unauth_fd)
+_Noreturn void svr_conn_run(int fd, const char *peer, struct hostkeys *hk, int unauth_fd,
+                            const struct svr_opts *o)
 {
 	static struct conn c;
 	struct loop *loop;
@@ -130,6 +131,7 @@ _Noreturn void svr_conn_run(int fd, const char *peer, struct hostkeys *hk, int u
 
 	signal(SIGPIPE, SIG_IGN);
 	memset(&srv, 0, sizeof(srv));
+	srv.opts = o;
 	srv.unauth_fd = unauth_fd;
 	srv.signer_fd = -1;
 	if ((r = hostkeys_alg_list(hk, srv.hostkey_algs, sizeof(srv.hostkey_algs))))

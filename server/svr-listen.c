@@ -32,6 +32,7 @@ struct child {
 static struct {
 	struct loop *loop;
 	struct hostkeys *hk;
+	const struct svr_opts *opts;
 	int lfd[MAX_SOCKETS];
 	int nl;
 	int sigpipe[2];
@@ -159,7 +160,7 @@ static _Noreturn void run_child(int fd, const char *peer, int unauth_fd)
 	if (L.log_where & LOG_TO_STDERR)
 		log_init(ident, L.log_where);
 	log_msg(LOG_INFO, "Child connection from %s", peer);
-	svr_conn_run(fd, peer, L.hk, unauth_fd);
+	svr_conn_run(fd, peer, L.hk, unauth_fd, L.opts);
 }
 
 static void on_accept(void *arg, int lfd, short rev)
@@ -274,6 +275,7 @@ int svr_listen_run(const struct svr_opts *o, struct hostkeys *hk)
 
 	memset(&L, 0, sizeof(L));
 	L.hk = hk;
+	L.opts = o;
 	L.log_where = o->log_stderr ? LOG_TO_STDERR : LOG_TO_SYSLOG;
 	for (i = 0; i < DB_MAX_UNAUTH_CLIENTS; i++)
 		L.kids[i].fd = -1;

@@ -1,4 +1,5 @@
 /* svr-main.c: dropbear's command line (Dropbear-compatible options) and -Q. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,13 +29,53 @@ static void usage(FILE *f)
 	        "                Listen on specified address and TCP port (repeatable, max %d)\n"
 	        "                [IPv6]:port for IPv6 addresses; default: port %s on all "
 	        "addresses\n"
+	        "-i              Start for inetd (one connection on stdin/stdout)\n"
+	        "-b bannerfile   Display the contents of bannerfile before user login\n"
+	        "-D directory    Read authorized_keys from directory, not ~/.ssh\n"
+	        "-m              Don't display the motd on login\n"
+	        "-e              Pass on server process environment to child process\n"
+	        "-w              Disallow root logins\n"
+	        "-G group        Restrict logins to members of group\n"
+	        "-s              Disable password logins\n"
+	        "-g              Disable password logins for root\n"
+	        "-B              Allow blank password logins\n"
+	        "-t              Require both password and public key\n"
+	        "-T tries        Maximum authentication tries (default %d)\n"
+	        "-c command      Force executed command\n"
+	        "-j              Disable local port forwarding\n"
+	        "-k              Disable remote port forwarding\n"
+	        "-a              Allow connections to forwarded ports from any host\n"
+	        "-W bytes        Receive window (default %d, max %d)\n"
+	        "-K secs         Keepalive interval (0 is never, default 0)\n"
+	        "-I secs         Idle timeout (0 is never, default 0)\n"
+	        "-M secs         Maximum session time (0 is unlimited, default 0)\n"
+	        "-S path         sftp-server program for the sftp subsystem\n"
 	        "-Q kex|key|cipher|mac|compression\n"
 	        "                List the algorithms compiled in\n"
 	        "-v              Verbose: debug output (repeatable)\n"
 	        "-V              Version\n"
 	        "-h              This help\n",
 	        DB_VERSION, DB_ED25519_HOST_KEY, DB_ECDSA_HOST_KEY, DB_RSA_HOST_KEY, DB_PIDFILE,
-	        DB_MAX_LISTEN, DB_DEFAULT_PORT);
+	        DB_MAX_LISTEN, DB_DEFAULT_PORT, DB_MAX_AUTH_TRIES, DB_RECV_WINDOW,
+	        DB_MAX_RECV_WINDOW);
+}
+
+/* A whole decimal number in [min, max]; 0 on success, one line and -1 otherwise. */
+static int number(char opt, const char *arg, unsigned long min, unsigned long max,
+                  unsigned long *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (errno || end == arg || *end || arg[0] == '-' || v < min || v > max) {
+		fprintf(stderr, "dropbear: -%c: '%s' is not a number from %lu to %lu\n", opt,
+		        arg, min, max);
+		return -1;
+	}
+	*out = v;
+	return 0;
 }
 
 static int query(const char *what)
@@ -77,6 +118,8 @@ int server_main(int argc, char **argv)
 
 	memset(&o, 0, sizeof(o));
 	o.pidfile = DB_PIDFILE;
+	o.max_auth_tries = DB_MAX_AUTH_TRIES;
+	o.recv_window = DB_RECV_WINDOW;
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		size_t j;
@@ -102,16 +145,26 @@ int server_main(int argc, char **argv)
 			case 'v':
 				verbose++;
 				continue;
+			case 'i': o.inetd = 1; continue;
+			case 'm': o.no_motd = 1; continue;
+			case 'e': o.pass_env = 1; continue;
+			case 'w': o.no_root = 1; continue;
+			case 's': o.no_password = 1; continue;
+			case 'g': o.no_root_password = 1; continue;
+			case 'B': o.allow_blank_password = 1; continue;
+			case 't': o.two_factor = 1; continue;
+			case 'j': o.no_local_fwd = 1; continue;
+			case 'k': o.no_remote_fwd = 1; continue;
+			case 'a': o.fwd_any_host = 1; continue;
+			case 'z': continue; /* Dropbear's "disable QoS": we set no QoS bits */
 			case 'V':
 				fprintf(stderr, "Dropbear v%s\n", DB_VERSION);
 				return 0;
 			case 'h':
 				usage(stdout);
 				return 0;
-			case 'p':
-			case 'r':
-			case 'P':
-			case 'Q':
+			case 'p': case 'r': case 'P': case 'Q': case 'b': case 'D': case 'G':
+			case 'T': case 'c': case 'W': case 'K': case 'I': case 'M': case 'S':
 				break;
 			default:
 				fprintf(stderr, "dropbear: unknown option '-%c' (see -h)\n", ch);
@@ -138,8 +191,32 @@ int server_main(int argc, char **argv)
 				o.hostkey_files[o.nhostkey_files++] = arg;
 			} else if (ch == 'P') {
 				o.pidfile = arg;
-			} else {
+			} else if (ch == 'Q') {
 				q = arg;
+			} else if (ch == 'b') {
+				o.banner = arg;
+			} else if (ch == 'D') {
+				o.authkeys_dir = arg;
+			} else if (ch == 'G') {
+				o.group = arg;
+			} else if (ch == 'c') {
+				o.forced_command = arg;
+			} else if (ch == 'S') {
+				o.sftp_server = arg;
+			} else {
+				unsigned long v;
+				if (ch == 'T' && number(ch, arg, 1, 1000, &v) == 0)
+					o.max_auth_tries = (unsigned)v;
+				else if (ch == 'W' && number(ch, arg, 1, DB_MAX_RECV_WINDOW, &v) == 0)
+					o.recv_window = (uint32_t)v;
+				else if (ch == 'K' && number(ch, arg, 0, 86400 * 365, &v) == 0)
+					o.keepalive = (unsigned)v;
+				else if (ch == 'I' && number(ch, arg, 0, 86400 * 365, &v) == 0)
+					o.idle_timeout = (unsigned)v;
+				else if (ch == 'M' && number(ch, arg, 0, 86400 * 365, &v) == 0)
+					o.max_session = (unsigned)v;
+				else
+					return 1;
 			}
 			break; /* the argument ended this word */
 		}
