@@ -17,26 +17,30 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "askpass.h"
 #include "crypto.h"
 #include "err.h"
 #include "key-internal.h"
+#include "keyfile-openssh.h"
 #include "options.h"
 #include "util.h"
 
-static int begins_with(const uint8_t *data, size_t n, const char *s)
-{
-	size_t l = strlen(s);
-	return n >= l && memcmp(data, s, l) == 0;
-}
-
-int keyfile_parse(const uint8_t *data, size_t n, struct key **out)
+int keyfile_parse_pass(const uint8_t *data, size_t n, const char *passphrase,
+		       struct key **out)
 {
 	*out = NULL;
 	if (n > DB_MAX_KEYFILE)
 		return ERR_TOOBIG;
-	if (begins_with(data, n, "-----BEGIN"))
-		return ERR_UNSUPPORTED; /* OpenSSH and PEM: not yet */
+	/* Dropbear's binary format starts with a string length's zero high byte; every
+	 * text format (openssh-key-v1, PEM) cannot. */
+	if (keyfile_openssh_detect(data, n))
+		return keyfile_openssh_parse(data, n, passphrase, out);
 	return keyfile_dropbear_parse(data, n, out);
+}
+
+int keyfile_parse(const uint8_t *data, size_t n, struct key **out)
+{
+	return keyfile_parse_pass(data, n, NULL, out);
 }
 
 /* ---- Dropbear's format (keyfile.h has the layout) */
@@ -245,6 +249,11 @@ int keyfile_public_line(const struct key *k, const char *comment, struct buf *ou
 
 int keyfile_load(const char *path, struct key **out)
 {
+	return keyfile_load_ask(path, NULL, NULL, out);
+}
+
+int keyfile_load_ask(const char *path, keyfile_askpass_fn ask, void *arg, struct key **out)
+{
 	struct buf b;
 	struct stat st;
 	int fd, r, saved;
@@ -300,8 +309,19 @@ int keyfile_load(const char *path, struct key **out)
 	}
 	saved = errno;
 	close(fd);
-	if (!r)
-		r = keyfile_parse(b.data, b.len, out);
+	if (!r) {
+		struct keyfile_openssh_info info;
+		char pass[ASKPASS_MAX] = "";
+		/* ask only for a file we can open: an unknown cipher is refused unasked */
+		if (ask && keyfile_openssh_detect(b.data, b.len) &&
+		    keyfile_openssh_info(b.data, b.len, &info) == 0 && info.encrypted &&
+		    info.supported)
+			r = ask(path, pass, sizeof(pass), arg);
+		if (!r)
+			r = keyfile_parse_pass(b.data, b.len, pass, out);
+		saved = errno;
+		wipe(pass, sizeof(pass));
+	}
 	buf_free(&b);
 	errno = saved;
 	return r;

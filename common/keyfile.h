@@ -1,7 +1,8 @@
 /* keyfile.h: private-key files and public-key lines.
  *
- * Formats are detected from the content, never from the file name. Today: Dropbear's
- * own format (a bare concatenation of SSH wire fields):
+ * Formats are detected from the content, never from the file name: OpenSSH's
+ * openssh-key-v1 and PEM/PKCS#8 (keyfile-openssh.h), and Dropbear's own format (a bare
+ * concatenation of SSH wire fields):
  *   RSA:     string "ssh-rsa", mpint e, mpint n, mpint d, mpint p, mpint q
  *   ECDSA:   string "ecdsa-sha2-nistpNNN", string "nistpNNN", string Q (04||X||Y), mpint d
  *   Ed25519: string "ssh-ed25519", string (32-byte seed || 32-byte public key)
@@ -27,6 +28,15 @@ int keyfile_parse(const uint8_t *data, size_t n, struct key **out);
  * file that is not a regular one (errno EISDIR for a directory, EINVAL otherwise);
  * ERR_TOOBIG for a larger file; otherwise as keyfile_parse. */
 int keyfile_load(const char *path, struct key **out);
+/* keyfile_parse with the passphrase of an encrypted OpenSSH file (NULL: none to give). */
+int keyfile_parse_pass(const uint8_t *data, size_t n, const char *passphrase,
+		       struct key **out);
+/* keyfile_load, calling ask for the passphrase when (and only when) the file is
+ * encrypted with a cipher we support: ask writes it NUL-terminated into buf and returns
+ * 0, or returns an ERR_* code that the load then fails with. askpass_key (askpass.h) is
+ * one. */
+typedef int (*keyfile_askpass_fn)(const char *path, char *buf, size_t bufsz, void *arg);
+int keyfile_load_ask(const char *path, keyfile_askpass_fn ask, void *arg, struct key **out);
 
 /* Dropbear's format. The RSA d read is checked modulo lcm(p-1, q-1), so keys whose d
  * was computed modulo phi(n) are accepted too. Files without p and q (very old

@@ -19,6 +19,7 @@
 #include "err.h"
 #include "faces.h"
 #include "key.h"
+#include "askpass.h"
 #include "keyfile.h"
 #include "options.h"
 
@@ -126,7 +127,7 @@ static int show(const char *file, const char *comment)
 {
 	char defc[512];
 	struct key *k;
-	int r = keyfile_load(file, &k), e = errno;
+	int r = keyfile_load_ask(file, askpass_key, NULL, &k), e = errno;
 
 	if (r == ERR_IO) {
 		struct stat st;

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "err.h"
+#include "askpass.h"
 #include "keyfile.h"
 #include "log.h"
 #include "server.h"
@@ -76,7 +77,7 @@ int hostkeys_load(struct hostkeys *hk, const char *const *files, int n, int gen)
 
 	memset(hk, 0, sizeof(*hk));
 	for (i = 0; i < (size_t)n; i++) {
-		if ((r = keyfile_load(files[i], &k))) {
+		if ((r = keyfile_load_ask(files[i], askpass_key, NULL, &k))) {
 			log_msg(LOG_ERR, "Cannot load host key %s: %s", files[i], load_error(r));
 			return r;
 		}
@@ -86,7 +87,7 @@ int hostkeys_load(struct hostkeys *hk, const char *const *files, int n, int gen)
 	if (n == 0) {
 		/* The default files are optional one by one; -R may create them later. */
 		for (i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++) {
-			r = keyfile_load(defaults[i], &k);
+			r = keyfile_load_ask(defaults[i], askpass_key, NULL, &k);
 			if (r == ERR_IO && errno == ENOENT)
 				continue;
 			if (r) {
