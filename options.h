@@ -108,4 +108,43 @@
 /* permitopen / permitlisten / environment options kept from one authorized_keys line. */
 #define DB_MAX_PERMIT        16
 
+/* ---- server authentication (server/svr-auth*.c, server/svr-user.c, common/authkeys.c) */
+/* authorized_keys lines read per lookup, and the longest line kept: longer lines are
+ * skipped whole (Dropbear's MAX_AUTHKEYS_LINES and MAX_AUTHKEYS_LINE; a 16384-bit RSA
+ * key is ~2.8 KB of base64, leaving room for options). */
+#define DB_MAX_AUTHKEYS_LINES 300
+#define DB_MAX_AUTHKEYS_LINE  4200
+/* publickey requests per connection whose key is looked up in authorized_keys: each
+ * lookup reads a file; a key not found is not an auth failure (Dropbear), so this, not
+ * -T, bounds the reading an anonymous client can cause. */
+#define DB_MAX_PUBKEY_LOOKUPS 50
+/* environment="NAME=value" in authorized_keys: 0 makes a line carrying it not match, as
+ * OpenSSH's default PermitUserEnvironment no (a user's own variables such as LD_PRELOAD
+ * could defeat a forced command). 1 accepts it and hands it to the session layer. */
+#define DB_AUTHKEYS_ENVIRONMENT 0
+/* Bytes of the -b banner file sent (Dropbear's MAX_BANNER_SIZE). */
+#define DB_MAX_BANNER         2000
+/* Longest password accepted (longer ones fail without a crypt() of them). */
+#define DB_MAX_PASSWORD       256
+/* Every counted auth failure is answered after 250 ms + up to 100 ms (random), counted
+ * from the request's arrival, so that a crypt() or a missing user shows no difference
+ * (Dropbear's delay). */
+#define DB_AUTH_FAIL_DELAY_MS 250
+#define DB_AUTH_FAIL_JITTER_MS 100
+/* Supplementary groups looked at for -G. */
+#define DB_MAX_GROUPS         1024
+
+/* ---- forwarding (common/fwdspec.c, server/svr-tcpfwd.c, server/svr-agentfwd.c,
+ * client/cli-tcpfwd.c, client/cli-agentfwd.c, client/cli-proxy.c) */
+/* Longest host name or address kept from a -L/-R spec, a forwarding request or a
+ * permitopen/permitlisten option: a DNS name is at most 253 characters (RFC 1035 2.3.4). */
+#define DB_MAX_FWD_HOST       256
+/* -L / -R forwardings one client may ask for (OpenSSH has no limit; ours bounds memory). */
+#define DB_MAX_CLI_FWDS       32
+/* Ports one server connection may listen on for tcpip-forward (RFC 4254 7.1): each is a
+ * socket or two and a small record. */
+#define DB_MAX_SVR_LISTENERS  16
+/* Hops in a multihop host list user@h1,user@h2,... (each hop is one process). */
+#define DB_MAX_HOPS           8
+
 #endif
