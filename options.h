@@ -144,7 +144,70 @@
 /* Ports one server connection may listen on for tcpip-forward (RFC 4254 7.1): each is a
  * socket or two and a small record. */
 #define DB_MAX_SVR_LISTENERS  16
+/* listen() backlog of a forwarding listener: connections waiting there while we do not
+ * accept (backpressure) are held by the kernel, not by us. */
+#define DB_FWD_BACKLOG        16
+/* Milliseconds a forwarding listener stops accepting after running out of descriptors
+ * (the waiting connection stays in the backlog), instead of spinning on it. */
+#define DB_FWD_ACCEPT_PAUSE_MS 1000
 /* Hops in a multihop host list user@h1,user@h2,... (each hop is one process). */
 #define DB_MAX_HOPS           8
+
+/* ---- channels and sessions (common/channel.c, server/svr-session.c, svr-chansession.c,
+ * svr-pty.c, svr-env.c, svr-utmp.c) */
+/* Channels open at once on one connection (Dropbear's MAX_CHANNELS is 60): the table is
+ * an array of pointers, a channel costs ~200 bytes plus its queues when an fd is slow. */
+#define DB_MAX_CHANNELS       64
+/* Largest maximum packet we advertise and the most data bytes we put in one
+ * CHANNEL_DATA: the payload (type, channel, length, data; 13 bytes of header for
+ * EXTENDED_DATA) must stay under DB_MAX_PAYLOAD, which the packet layer enforces. */
+#define DB_CHAN_MAX_DATA      (DB_MAX_PAYLOAD - 64)
+/* Channel and global request names and channel type names we accept (the longest
+ * standard one is "keepalive@openssh.com"; vendor names are short). */
+#define DB_MAX_REQ_NAME       64
+/* env requests kept per session (LANG, LC_*: ~13 names), and the longest NAME=value. */
+#define DB_MAX_SESS_ENV       32
+#define DB_MAX_ENV_LEN        1024
+/* Command of an exec request or a subsystem name: Linux's ARG_MAX for one argument. */
+#define DB_MAX_COMMAND        (128 * 1024)
+/* TERM value of a pty-req, and encoded terminal modes (RFC 4254 8: 5 bytes per mode,
+ * about 60 modes exist). */
+#define DB_MAX_TERM           64
+#define DB_MAX_TTY_MODES      1024
+/* Keepalives (-K) sent without any answer before the connection is dropped (Dropbear's
+ * DEFAULT_KEEPALIVE_LIMIT). */
+#define DB_KEEPALIVE_LIMIT    3
+/* Bytes of /etc/motd shown to a pty login shell. */
+#define DB_MAX_MOTD           8192
+/* sftp-server programs looked for, in order, when -S is not given (Debian, RHEL, others). */
+#define DB_SFTP_SERVER_PATHS  "/usr/lib/openssh/sftp-server", \
+                              "/usr/libexec/openssh/sftp-server", \
+                              "/usr/libexec/sftp-server", "/usr/lib/ssh/sftp-server"
+/* PATH children get (Dropbear's DEFAULT_PATH / DEFAULT_ROOT_PATH). */
+#define DB_DEFAULT_PATH       "/usr/bin:/bin"
+#define DB_DEFAULT_ROOT_PATH  "/usr/sbin:/usr/bin:/sbin:/bin"
+
+/* ---- client (client/cli-*.c, common/knownhosts.c, common/sshconfig.c, common/agent.c) */
+/* Longest known_hosts line read; longer ones are skipped (an RSA-16384 entry is ~2.9 KB;
+ * a comma list of a few hundred names fits too). Lines are streamed: no file size limit. */
+#define DB_KH_MAX_LINE        16384
+/* Longest ~/.ssh/config line, Include nesting (OpenSSH's READCONF_MAX_DEPTH), values
+ * kept per multi-valued keyword (IdentityFile, LocalForward, RemoteForward), and the
+ * largest config file read. */
+#define DB_CFG_MAX_LINE       4096
+#define DB_CFG_MAX_DEPTH      16
+#define DB_CFG_MAX_MULTI      16
+#define DB_CFG_MAX_FILE       (4 * 1024 * 1024)
+/* Identity files tried (-i, IdentityFile, the four defaults). */
+#define DB_CLI_MAX_IDENTITIES 16
+/* Largest ssh-agent reply (OpenSSH's agent limit), keys taken from it, and how long a
+ * reply may take (an agent may ask its user to confirm a signature). */
+#define DB_AGENT_MAX_MSG      (256 * 1024)
+#define DB_AGENT_MAX_KEYS     64
+#define DB_AGENT_TIMEOUT_MS   60000
+/* Password / keyboard-interactive rounds asked of a person (OpenSSH's
+ * NumberOfPasswordPrompts), and prompts answered in one keyboard-interactive request. */
+#define DB_CLI_PASSWORD_TRIES 3
+#define DB_CLI_MAX_KBD_PROMPTS 16
 
 #endif

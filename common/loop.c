@@ -156,10 +156,14 @@ int loop_run(struct loop *l)
 			break;
 		n = l->n;
 		for (i = 0; i < n; i++) {
-			l->pfd[i].fd = l->w[i].fd;
-			l->pfd[i].events = l->w[i].fd < 0 ? 0
-			                   : l->w[i].want ? l->w[i].want(l->w[i].arg)
-			                                  : POLLIN;
+			short ev = l->w[i].fd < 0 ? 0
+			           : l->w[i].want ? l->w[i].want(l->w[i].arg)
+			                          : POLLIN;
+			/* No interest: leave the fd out (poll() ignores a negative fd), or a
+			 * hung-up pipe or socket would report POLLHUP to every poll() and
+			 * spin the loop. */
+			l->pfd[i].fd = ev ? l->w[i].fd : -1;
+			l->pfd[i].events = ev;
 			l->pfd[i].revents = 0;
 		}
 		r = poll(l->pfd, n, timeout);

@@ -127,8 +127,25 @@ extern const struct dispatch svr_auth_table[];
  * installs the connection-phase dispatch table (channels, global requests) and the
  * session timers (-K, -I, -M). */
 int svr_session_begin(struct conn *c);
+/* The connection's channel table (NULL before svr_session_begin), for forwarding. */
+struct chan_table *svr_chans(struct conn *c);
+/* Adds NAME=value to the environment of the session channel ch's child, when it starts
+ * (agent forwarding's SSH_AUTH_SOCK); ERR_TOOBIG past DB_MAX_SESS_ENV. */
+struct channel;
+int svr_sess_setenv(struct channel *ch, const char *name, const char *value);
+
+/* ---- the signer's root-only services after the privilege drop (svr-signer.c) */
+/* utmp/wtmp/lastlog for a pty session: the signer checks that /dev/<line> is a pty
+ * owned by user before it writes, and logs out what is left when we go away. */
+int signer_login(int fd, const char *line, const char *user, const char *host, pid_t pid);
+int signer_logout(int fd, const char *line);
+/* The records themselves, written by the signer (svr-utmp.c). */
+void utmp_login(const char *line, const char *user, uid_t uid, const char *host, pid_t pid);
+void utmp_logout(const char *line, pid_t pid);
 
 /* ---- the listener (svr-listen.c) */
 int svr_listen_run(const struct svr_opts *o, struct hostkeys *hk);
+/* -i (svr-inetd.c): the one connection on stdin/stdout; returns only on a setup error. */
+int svr_inetd_run(const struct svr_opts *o, struct hostkeys *hk);
 
 #endif
