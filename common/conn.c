@@ -216,7 +216,9 @@ static int on_disconnect(struct conn *c, uint8_t msg, struct buf *b)
 	if (buf_get_u32(b, &code) == 0 && buf_get_cstr(b, text, sizeof(text)) != 0)
 		text[0] = 0;
 	c->fd = -1; /* nothing more to say to it */
-	conn_exit(c, "peer disconnected (reason %u): %s", code, text);
+	/* Dropbear's wording, which log watchers know; the peer's reason at -v */
+	dbg(1, "DISCONNECT from <%s>: reason %u: %s", c->peer, code, text);
+	conn_exit(c, "Disconnect received");
 }
 
 static int on_ignore(struct conn *c, uint8_t msg, struct buf *b)

@@ -1,13 +1,41 @@
 /* svr-auth.c: the server's authentication phase (RFC 4252): the ssh-userauth service,
- * the auth timeout and the bound on failed attempts. No method succeeds yet: every
- * request is answered with the methods we will offer. */
+ * the request flow and its replies, the banner, the failure delay, the bounds (auth
+ * timeout, -T attempts, one user name per connection), and the hand-over to the session
+ * layer: drop to the user, close the listener's unauth pipe, start delayed compression.
+ * The methods are in svr-auth-pubkey.c and svr-auth-passwd.c, the account checks in
+ * svr-user.c. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "crypto.h"
 #include "err.h"
 #include "log.h"
-#include "server.h"
+#include "svr-auth.h"
+#include "util.h"
 
-#define AUTH_METHODS "publickey,password"
+struct svr_authstate svr_auth;
+
+void svr_peer_addr(const struct conn *c, char *out, size_t outsz)
+{
+	const char *p = c->peer, *e;
+	size_t n;
+
+	if (p[0] == '[' && (e = strchr(p, ']')) != NULL) {
+		p++;
+	} else if (!(e = strrchr(p, ':'))) {
+		e = p + strlen(p);
+	}
+	n = (size_t)(e - p);
+	if (n >= outsz)
+		n = outsz - 1;
+	memcpy(out, p, n);
+	out[n] = 0;
+}
 
 static void auth_timeout(void *arg)
 {
@@ -39,15 +67,236 @@ static int svr_service_request(struct conn *c, uint8_t msg, struct buf *b)
 	return r;
 }
 
-/* RFC 4252 section 5. Only the common head of the request is read: the method-specific
- * fields belong to the methods, which decide nothing yet. */
-static int svr_userauth_request(struct conn *c, uint8_t msg, struct buf *b)
+static void send_or_die(struct conn *c, struct buf *m, int r)
 {
-	char user[DB_MAX_USERNAME], service[64], method[64];
+	if (r == 0)
+		r = conn_send_buf(c, m);
+	buf_free(m);
+	if (r)
+		conn_fatal(c, SSH_DISCONNECT_BY_APPLICATION, "cannot send: %s", err_str(r));
+}
+
+/* -b: SSH_MSG_USERAUTH_BANNER (RFC 4252 5.4) before our first reply, at most
+ * DB_MAX_BANNER bytes of the file. */
+static void send_banner(struct conn *c)
+{
+	char text[DB_MAX_BANNER];
+	struct buf m;
+	ssize_t n = 0, got;
+	int fd, r;
+
+	svr_auth.banner_sent = 1;
+	if (!c->srv->opts->banner)
+		return;
+	if ((fd = open(c->srv->opts->banner, O_RDONLY | O_CLOEXEC)) < 0) {
+		log_msg(LOG_WARNING, "Cannot read banner %s: %s", c->srv->opts->banner,
+		        strerror(errno));
+		return;
+	}
+	while (n < (ssize_t)sizeof(text) &&
+	       ((got = read(fd, text + n, sizeof(text) - (size_t)n)) > 0 ||
+	        (got < 0 && errno == EINTR)))
+		n += got > 0 ? got : 0;
+	close(fd);
+	if (n <= 0)
+		return;
+	r = conn_msg_init(&m, SSH_MSG_USERAUTH_BANNER);
+	if (r == 0 && (r = buf_put_string(&m, text, (size_t)n)) == 0)
+		r = buf_put_cstr(&m, "en");
+	send_or_die(c, &m, r);
+}
+
+/* The methods that can still help this user (RFC 4252 5.1); the client picks among
+ * them in its own order (OpenSSH: publickey, keyboard-interactive, password). */
+static const char *methods(const struct conn *c)
+{
+	int pk = !svr_auth.pubkey_done, pw = svr_passwd_allowed(c);
+
+	if (pk && pw)
+		return "publickey,password,keyboard-interactive";
+	if (pw)
+		return "password,keyboard-interactive";
+	return "publickey";
+}
+
+/* Waits until DB_AUTH_FAIL_DELAY_MS + jitter after the request arrived: the reply to a
+ * failure comes at the same time whatever the failure was (Dropbear's delay). Each
+ * connection is its own process, so the sleep holds up only this client. */
+static void failure_delay(void)
+{
+	uint64_t until = svr_auth.req_start_ms + DB_AUTH_FAIL_DELAY_MS +
+	                 rand_uniform(DB_AUTH_FAIL_JITTER_MS);
+	uint64_t now = loop_now_ms();
+	struct timespec ts;
+
+	if (now >= until)
+		return;
+	ts.tv_sec = (time_t)((until - now) / 1000);
+	ts.tv_nsec = (long)((until - now) % 1000) * 1000000L;
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+static void send_failure(struct conn *c, int partial, int counted)
+{
 	struct buf m;
 	int r;
 
+	if (counted) {
+		failure_delay();
+		/* the last allowed failure is answered with DISCONNECT (code 14) instead */
+		if (++c->srv->auth_fails >= c->srv->opts->max_auth_tries)
+			conn_fatal(c, SSH_DISCONNECT_NO_MORE_AUTH_METHODS_AVAILABLE,
+			           "Max auth tries reached - user '%s'",
+			           svr_auth.valid ? svr_auth.name : "is invalid");
+	}
+	r = conn_msg_init(&m, SSH_MSG_USERAUTH_FAILURE);
+	if (r == 0 && (r = buf_put_cstr(&m, methods(c))) == 0)
+		r = buf_put_bool(&m, partial);
+	send_or_die(c, &m, r);
+}
+
+/* The options of the authorized_keys line into the session layer's svr_restrict. */
+static void fill_restrict(struct conn *c)
+{
+	struct svr_restrict *rs = &c->srv->restrict_;
+	const struct authkeys_opts *o = &svr_auth.keyopts;
+	int i, ok = 1;
+
+	memset(rs, 0, sizeof(*rs));
+	if (!svr_auth.have_keyopts || !svr_auth.pubkey_done)
+		return;
+	rs->no_pty = o->no_pty;
+	rs->no_port_fwd = o->no_port_fwd;
+	rs->no_agent_fwd = o->no_agent_fwd;
+	rs->no_x11_fwd = o->no_x11_fwd;
+	if (o->command && !(rs->command = strdup(o->command)))
+		ok = 0;
+	for (i = 0; i < o->npermitopen && ok; i++)
+		if ((rs->permitopen[rs->npermitopen++] = strdup(o->permitopen[i])) == NULL)
+			ok = 0;
+	for (i = 0; i < o->npermitlisten && ok; i++)
+		if ((rs->permitlisten[rs->npermitlisten++] = strdup(o->permitlisten[i])) == NULL)
+			ok = 0;
+	for (i = 0; i < o->nenvironment && ok; i++)
+		if ((rs->environment[rs->nenvironment++] = strdup(o->environment[i])) == NULL)
+			ok = 0;
+	if (!ok)
+		conn_fatal(c, SSH_DISCONNECT_BY_APPLICATION, "out of memory");
+	dbg(1,
+	    "key options: pty %s, port forwarding %s, agent %s, X11 %s, command %s, "
+	    "%d permitopen, %d permitlisten, %d environment",
+	    rs->no_pty ? "no" : "yes", rs->no_port_fwd ? "no" : "yes",
+	    rs->no_agent_fwd ? "no" : "yes", rs->no_x11_fwd ? "no" : "yes",
+	    rs->command ? "forced" : "none", rs->npermitopen, rs->npermitlisten, rs->nenvironment);
+}
+
+/* RFC 4252 5.1: success, then the connection protocol. */
+static void auth_success(struct conn *c)
+{
+	static char prefix[DB_MAX_USERNAME + 8];
+	struct svr_state *s = c->srv;
+	struct buf m;
+	int r;
+
+	fill_restrict(c);
+	s->user = svr_auth.user;
+	wipe(svr_auth.pwhash, sizeof(svr_auth.pwhash));
+	loop_timer_cancel(c->loop, &s->auth_timer);
+	/* the listener counts us as unauthenticated until this closes */
+	if (s->unauth_fd >= 0) {
+		close(s->unauth_fd);
+		s->unauth_fd = -1;
+	}
+	if (svr_user_become(&s->user))
+		conn_fatal(c, SSH_DISCONNECT_BY_APPLICATION, "cannot change to user '%s'",
+		           s->user.name);
+	dbg(1, "<%s> now runs as uid %d gid %d", c->peer, (int)getuid(), (int)getgid());
+	snprintf(prefix, sizeof(prefix), "Exit (%s)", s->user.name);
+	c->exit_prefix = prefix;
+	r = conn_msg_init(&m, SSH_MSG_USERAUTH_SUCCESS);
+	send_or_die(c, &m, r);
+	/* zlib@openssh.com starts after USERAUTH_SUCCESS, both ways (OpenSSH PROTOCOL) */
+	if ((r = pkt_dir_comp_start(&c->tx)) || (r = pkt_dir_comp_start(&c->rx)))
+		conn_fatal(c, SSH_DISCONNECT_BY_APPLICATION, "compression: %s", err_str(r));
+	conn_set_authed(c);
+	if ((r = svr_session_begin(c)))
+		conn_fatal(c, SSH_DISCONNECT_BY_APPLICATION, "cannot start the session: %s",
+		           err_str(r));
+}
+
+/* A method succeeded: with -t both kinds are needed, and the first one earns a partial
+ * success (RFC 4252 5.1). */
+static void method_ok(struct conn *c, int was_pubkey)
+{
+	if (was_pubkey)
+		svr_auth.pubkey_done = 1;
+	else
+		svr_auth.passwd_done = 1;
+	if (c->srv->opts->two_factor && !(svr_auth.pubkey_done && svr_auth.passwd_done)) {
+		send_failure(c, 1, 0);
+		return;
+	}
+	auth_success(c);
+}
+
+static void reply(struct conn *c, enum auth_result res, int was_pubkey)
+{
+	switch (res) {
+	case AUTH_OK:
+		method_ok(c, was_pubkey);
+		break;
+	case AUTH_FAIL:
+		send_failure(c, 0, 1);
+		break;
+	case AUTH_FAIL_FREE:
+		send_failure(c, 0, 0);
+		break;
+	case AUTH_SENT:
+		break;
+	}
+}
+
+/* The first request fixes the user name; Dropbear refuses a change. */
+static void set_user(struct conn *c, const char *user)
+{
+	if (svr_auth.have_name) {
+		if (strcmp(user, svr_auth.name) != 0)
+			conn_fatal(c, SSH_DISCONNECT_PROTOCOL_ERROR,
+			           "Client trying multiple usernames from %s", c->peer);
+		return;
+	}
+	snprintf(svr_auth.name, sizeof(svr_auth.name), "%s", user);
+	svr_auth.have_name = 1;
+	svr_user_check(c, user);
+}
+
+/* "none" (RFC 4252 5.2): the list of methods, or, with -B, entry for a user whose
+ * password is empty (Dropbear). */
+static enum auth_result auth_none(struct conn *c, struct buf *b)
+{
+	if (buf_end(b))
+		conn_fatal(c, SSH_DISCONNECT_PROTOCOL_ERROR, "malformed none request");
+	if (svr_auth.valid && c->srv->opts->allow_blank_password && svr_passwd_allowed(c) &&
+	    !c->srv->opts->two_factor && svr_auth.pwhash[0] == 0) {
+		log_msg(LOG_NOTICE, "Auth succeeded with blank password for '%s' from %s",
+		        svr_auth.name, c->peer);
+		return AUTH_OK;
+	}
+	return AUTH_FAIL_FREE;
+}
+
+/* RFC 4252 section 5. */
+static int svr_userauth_request(struct conn *c, uint8_t msg, struct buf *b)
+{
+	char user[DB_MAX_USERNAME], service[64], method[64];
+	enum auth_result res;
+	int r;
+
 	(void)msg;
+	if (c->authed)
+		return 0; /* RFC 4252 5.1: requests after success are ignored */
+	svr_auth.req_start_ms = loop_now_ms();
 	if (!c->srv->service_ok)
 		conn_fatal(c, SSH_DISCONNECT_PROTOCOL_ERROR, "auth request before ssh-userauth");
 	if ((r = buf_get_cstr(b, user, sizeof(user))) ||
@@ -57,36 +306,53 @@ static int svr_userauth_request(struct conn *c, uint8_t msg, struct buf *b)
 	if (strcmp(service, "ssh-connection") != 0)
 		conn_fatal(c, SSH_DISCONNECT_SERVICE_NOT_AVAILABLE, "service '%s' not available",
 		           service);
-	(void)buf_skip(b, buf_avail(b));
-	if (strcmp(method, "none") != 0) {
-		/* "none" is the client asking which methods there are (RFC 4252 5.2) */
-		c->srv->auth_fails++;
-		log_msg(LOG_NOTICE,
-		        "Auth attempt for '%s' with method '%s' from <%s>: not accepted", user,
-		        method, c->peer);
+	if (!svr_auth.banner_sent)
+		send_banner(c);
+	set_user(c, user);
+	svr_auth.kbdint_pending = 0; /* RFC 4256 3.3: a new request cancels it */
+	if (strcmp(method, "none") == 0) {
+		reply(c, auth_none(c, b), 0);
+	} else if (strcmp(method, "publickey") == 0) {
+		if (svr_auth.pubkey_done) {
+			(void)buf_skip(b, buf_avail(b));
+			reply(c, AUTH_FAIL, 1);
+		} else {
+			res = svr_auth_pubkey(c, b);
+			reply(c, res, 1);
+		}
+	} else if (strcmp(method, "password") == 0) {
+		reply(c, svr_auth_password(c, b), 0);
+	} else if (strcmp(method, "keyboard-interactive") == 0) {
+		reply(c, svr_auth_kbdint(c, b), 0);
 	} else {
-		log_msg(LOG_INFO, "Auth request for '%s' from <%s>: offering %s", user, c->peer,
-		        AUTH_METHODS);
+		(void)buf_skip(b, buf_avail(b));
+		dbg(1, "auth method '%s' from <%s> not supported", method, c->peer);
+		reply(c, AUTH_FAIL, 0);
 	}
-	if (c->srv->auth_fails >= DB_MAX_AUTH_TRIES)
-		conn_fatal(c, SSH_DISCONNECT_NO_MORE_AUTH_METHODS_AVAILABLE,
-		           "Max auth tries reached for '%s'", user);
-	if ((r = conn_msg_init(&m, SSH_MSG_USERAUTH_FAILURE)))
-		return r;
-	if ((r = buf_put_cstr(&m, AUTH_METHODS)) == 0 && (r = buf_put_bool(&m, 0)) == 0)
-		r = conn_send_buf(c, &m);
-	buf_free(&m);
-	return r;
+	return 0;
+}
+
+/* RFC 4256 3.4. */
+static int svr_info_response(struct conn *c, uint8_t msg, struct buf *b)
+{
+	(void)msg;
+	if (c->authed)
+		conn_fatal(c, SSH_DISCONNECT_PROTOCOL_ERROR, "INFO_RESPONSE after authentication");
+	svr_auth.req_start_ms = loop_now_ms();
+	reply(c, svr_auth_kbdint_response(c, b), 0);
+	return 0;
 }
 
 const struct dispatch svr_auth_table[] = {
         {SSH_MSG_SERVICE_REQUEST, svr_service_request},
         {SSH_MSG_USERAUTH_REQUEST, svr_userauth_request},
+        {SSH_MSG_USERAUTH_INFO_RESPONSE, svr_info_response},
         {0, NULL},
 };
 
 void svr_auth_start(struct conn *c)
 {
+	memset(&svr_auth, 0, sizeof(svr_auth));
 	conn_set_phase(c, svr_auth_table);
 	loop_timer_set(c->loop, &c->srv->auth_timer, DB_AUTH_TIMEOUT * 1000ull, auth_timeout, c);
 }

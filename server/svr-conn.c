@@ -138,8 +138,9 @@ _Noreturn void svr_conn_run(int fd, const char *peer, struct hostkeys *hk, int u
 		fatal("Exit before auth from <%s>: host key list: %s", peer, err_str(r));
 	/* Before a byte from the client is read: the keys go to the signer, and this
 	 * process, which parses the network, keeps none. */
-	if ((r = signer_start(hk, (const int[]){fd, unauth_fd}, 2, &srv.signer_fd,
-	                      &srv.signer_pid)))
+	/* (inetd mode has no unauth pipe: unauth_fd is -1) */
+	if ((r = signer_start(hk, (const int[]){fd, unauth_fd}, unauth_fd >= 0 ? 2 : 1,
+	                      &srv.signer_fd, &srv.signer_pid)))
 		fatal("Exit before auth from <%s>: cannot start the host key signer", peer);
 	atexit(stop_signer);
 	hostkeys_free(hk);

@@ -192,8 +192,9 @@ static void on_accept(void *arg, int lfd, short rev)
 		}
 	}
 	if (!slot || same >= DB_MAX_UNAUTH_PER_IP) {
-		log_msg(LOG_NOTICE,
-		        "Refusing connection from %s: too many unauthenticated connections", peer);
+		/* Dropbear closes these silently: under a flood a line each would be the
+		 * flood's echo in the log; -v shows them */
+		dbg(1, "Refusing connection from %s: too many unauthenticated connections", peer);
 		close(fd);
 		return;
 	}
@@ -273,6 +274,8 @@ int svr_listen_run(const struct svr_opts *o, struct hostkeys *hk)
 	struct sigaction sa;
 	int i, r;
 
+	if (o->inetd)
+		return svr_inetd_run(o, hk);
 	memset(&L, 0, sizeof(L));
 	L.hk = hk;
 	L.opts = o;

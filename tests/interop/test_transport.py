@@ -152,7 +152,7 @@ def pm_connect(server, kex=None, cipher=None, mac=None, key_type=None, compressi
 def pm_auth_none(t):
     with pytest.raises(paramiko.BadAuthenticationType) as e:
         t.auth_none("nobody")
-    assert set(e.value.allowed_types) == {"publickey", "password"}
+    assert set(e.value.allowed_types) == {"publickey", "password", "keyboard-interactive"}
 
 
 def pm_check(t, hostkey, kex=None, cipher=None, mac=None, key_type=None, server=None):
@@ -255,7 +255,7 @@ def serves_next_client(server, hostkeys):
     try:
         assert c.handshake() == hostkeys["ed25519"].blob
         methods, partial = c.auth_none()
-        assert methods == "publickey,password" and not partial
+        assert methods == "publickey,password,keyboard-interactive" and not partial
     finally:
         c.close()
 
@@ -361,7 +361,7 @@ def test_non_strict_ignore_is_fine(server, hostkeys):
         assert c.handshake(strict=False, pre=[ignore], post=[ignore]) == \
             hostkeys["ed25519"].blob
         assert not c.strict
-        assert c.auth_none() == ("publickey,password", False)
+        assert c.auth_none() == ("publickey,password,keyboard-interactive", False)
     finally:
         c.close()
 
@@ -387,7 +387,7 @@ def test_unknown_message_gets_unimplemented(server, hostkeys):
         p = c.read_packet()
         assert p[0] == 3, p[:1]  # UNIMPLEMENTED
         assert rawssh.Reader(p[1:]).u32() == 0  # strict: the first packet after NEWKEYS
-        assert c.auth_none() == ("publickey,password", False)
+        assert c.auth_none() == ("publickey,password,keyboard-interactive", False)
     finally:
         c.close()
 
@@ -404,7 +404,7 @@ def test_wrong_guess_is_skipped(server, hostkeys):
         # picks ecdh-sha2-nistp256 (RFC 4253 7.1).
         c.handshake(method="ecdh-sha2-nistp256", kex="ecdh-sha2-nistp256,curve25519-sha256",
                     follows=True, post=[bad_guess])
-        assert c.auth_none() == ("publickey,password", False)
+        assert c.auth_none() == ("publickey,password,keyboard-interactive", False)
     finally:
         c.close()
 
@@ -416,7 +416,7 @@ def test_right_guess_is_used(server, hostkeys):
         # handshake() sends its ECDH_INIT after our KEXINIT anyway: with follows=True and
         # a right guess, that packet is the guess and must be used, not skipped.
         c.handshake(kex="curve25519-sha256", follows=True)
-        assert c.auth_none() == ("publickey,password", False)
+        assert c.auth_none() == ("publickey,password,keyboard-interactive", False)
     finally:
         c.close()
 
@@ -429,7 +429,7 @@ def test_transport_messages_accepted(server, hostkeys):
         c.send_packet(bytes([rawssh.MSG_IGNORE]) + rawssh.string(os.urandom(100)))
         c.send_packet(bytes([4, 1]) + rawssh.string("hello") + rawssh.string(""))
         c.send_packet(bytes([3]) + rawssh.u32(7))
-        assert c.auth_none() == ("publickey,password", False)
+        assert c.auth_none() == ("publickey,password,keyboard-interactive", False)
     finally:
         c.close()
 

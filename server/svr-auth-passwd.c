@@ -1,0 +1,136 @@
+/* svr-auth-passwd.c: the password method (RFC 4252 section 8) and keyboard-interactive
+ * carrying the same password check (RFC 4256; OpenSSH's ssh prefers it). The hash comes
+ * from shadow and is checked with crypt(3); a user that does not exist, or may not log
+ * in, costs a crypt() of a dummy setting of the system's default kind all the same, and
+ * gets the same reply after the same delay (svr-auth.c), so that neither the reply nor
+ * its timing tells which users exist. */
+#include <crypt.h>
+#include <string.h>
+
+#include "err.h"
+#include "log.h"
+#include "svr-auth.h"
+#include "util.h"
+
+/* The password in a request: copied into pw (wiped by the caller); 0 when it is too
+ * long or holds a NUL, which then fails like a wrong one. */
+static int get_password(struct conn *c, const uint8_t *p, size_t n, char *pw)
+{
+	(void)c;
+	if (n > DB_MAX_PASSWORD || memchr(p, 0, n))
+		return 0;
+	memcpy(pw, p, n);
+	pw[n] = 0;
+	return 1;
+}
+
+int svr_passwd_check(struct conn *c, const char *pw)
+{
+	static struct crypt_data cd; /* ~32 KB: static, wiped after use */
+	static char dummy[CRYPT_GENSALT_OUTPUT_SIZE];
+	const char *hash = svr_auth.pwhash, *h;
+	/* a hash crypt(3) can match: not empty, not "*" (no password) */
+	int real = svr_auth.valid && hash[0] && hash[0] != '*';
+	int ok = 0;
+
+	if (!real && !dummy[0] && !crypt_gensalt_rn(NULL, 0, NULL, 0, dummy, sizeof(dummy)))
+		memcpy(dummy, "$6$", 4); /* SHA-512 crypt if libcrypt names no default */
+	h = crypt_r(pw, real ? hash : dummy, &cd);
+	if (real && h && h[0] != '*') {
+		size_t n = strlen(h);
+		/* the hash's length is public (it is in the setting); its bytes are not */
+		ok = n == strlen(hash) && ct_memeq(h, hash, n);
+	}
+	/* -B: an empty hash lets in the empty password (Dropbear) */
+	if (svr_auth.valid && !hash[0])
+		ok = c->srv->opts->allow_blank_password && pw[0] == 0;
+	wipe(&cd, sizeof(cd));
+	return ok;
+}
+
+/* One attempt: logs it as Dropbear does. */
+static enum auth_result attempt(struct conn *c, const char *pw)
+{
+	if (!svr_passwd_allowed(c))
+		return AUTH_FAIL;
+	if (svr_passwd_check(c, pw)) {
+		log_msg(LOG_NOTICE, "Password auth succeeded for '%s' from %s", svr_auth.name,
+		        c->peer);
+		return AUTH_OK;
+	}
+	if (svr_auth.valid && !svr_auth.pwhash[0] && !c->srv->opts->allow_blank_password)
+		log_msg(LOG_WARNING, "User '%s' has blank password, rejected", svr_auth.name);
+	else if (svr_auth.valid)
+		log_msg(LOG_WARNING, "Bad password attempt for '%s' from %s", svr_auth.name,
+		        c->peer);
+	return AUTH_FAIL;
+}
+
+enum auth_result svr_auth_password(struct conn *c, struct buf *b)
+{
+	char pw[DB_MAX_PASSWORD + 1];
+	const uint8_t *p;
+	size_t n;
+	int change;
+	enum auth_result res;
+
+	if (buf_get_bool(b, &change) || buf_get_string(b, &p, &n) ||
+	    (change && buf_skip(b, buf_avail(b))) || buf_end(b))
+		conn_fatal(c, SSH_DISCONNECT_PROTOCOL_ERROR, "malformed password request");
+	/* RFC 4252 8: a password change we do not offer fails like a wrong password */
+	if (change || !get_password(c, p, n, pw)) {
+		wipe(pw, sizeof(pw));
+		return AUTH_FAIL; /* the failure delay covers the crypt() not done */
+	}
+	res = attempt(c, pw);
+	wipe(pw, sizeof(pw));
+	return res;
+}
+
+/* RFC 4256 3.1 -> 3.2: one prompt, no echo. */
+enum auth_result svr_auth_kbdint(struct conn *c, struct buf *b)
+{
+	const uint8_t *lang, *sub;
+	size_t ll, sl;
+	struct buf m;
+	int r;
+
+	if (buf_get_string(b, &lang, &ll) || buf_get_string(b, &sub, &sl) || buf_end(b))
+		conn_fatal(c, SSH_DISCONNECT_PROTOCOL_ERROR,
+		           "malformed keyboard-interactive request");
+	if (!svr_passwd_allowed(c))
+		return AUTH_FAIL;
+	if ((r = conn_msg_init(&m, SSH_MSG_USERAUTH_INFO_REQUEST)) == 0 &&
+	    (r = buf_put_cstr(&m, "")) == 0 && (r = buf_put_cstr(&m, "")) == 0 &&
+	    (r = buf_put_cstr(&m, "")) == 0 && (r = buf_put_u32(&m, 1)) == 0 &&
+	    (r = buf_put_cstr(&m, "Password: ")) == 0 && (r = buf_put_bool(&m, 0)) == 0)
+		r = conn_send_buf(c, &m);
+	buf_free(&m);
+	if (r)
+		conn_fatal(c, SSH_DISCONNECT_BY_APPLICATION, "cannot send: %s", err_str(r));
+	svr_auth.kbdint_pending = 1;
+	return AUTH_SENT;
+}
+
+/* RFC 4256 3.4: exactly one response, to our one prompt. */
+enum auth_result svr_auth_kbdint_response(struct conn *c, struct buf *b)
+{
+	char pw[DB_MAX_PASSWORD + 1];
+	const uint8_t *p;
+	size_t n;
+	uint32_t num;
+	enum auth_result res;
+
+	if (!svr_auth.kbdint_pending)
+		conn_fatal(c, SSH_DISCONNECT_PROTOCOL_ERROR, "unexpected INFO_RESPONSE");
+	svr_auth.kbdint_pending = 0;
+	if (buf_get_u32(b, &num) || num != 1 || buf_get_string(b, &p, &n) || buf_end(b))
+		conn_fatal(c, SSH_DISCONNECT_PROTOCOL_ERROR, "malformed INFO_RESPONSE");
+	if (!get_password(c, p, n, pw)) {
+		wipe(pw, sizeof(pw));
+		return AUTH_FAIL;
+	}
+	res = attempt(c, pw);
+	wipe(pw, sizeof(pw));
+	return res;
+}

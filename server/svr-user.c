@@ -1,0 +1,177 @@
+/* svr-user.c: who may log in (the account checks Dropbear makes in checkusername and
+ * its password path) and the drop to that user after authentication. */
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <shadow.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "log.h"
+#include "svr-auth.h"
+#include "util.h"
+
+static int copy_str(char *dst, size_t dsz, const char *src)
+{
+	size_t n = strlen(src ? src : "");
+	if (n >= dsz)
+		return ERR_TOOBIG;
+	memcpy(dst, src ? src : "", n + 1);
+	return 0;
+}
+
+static int in_group(const char *user, gid_t base, const char *group)
+{
+	gid_t groups[DB_MAX_GROUPS];
+	int n = DB_MAX_GROUPS, i;
+	struct group *g = getgrnam(group);
+
+	if (!g) {
+		log_msg(LOG_WARNING, "Logins are restricted to the group %s, which does not exist",
+		        group);
+		return 0;
+	}
+	if (getgrouplist(user, base, groups, &n) < 0) {
+		log_msg(LOG_ERR, "Too many groups for user '%s'", user);
+		return 0;
+	}
+	for (i = 0; i < n; i++)
+		if (groups[i] == g->gr_gid)
+			return 1;
+	return 0;
+}
+
+static int shell_ok(const char *shell)
+{
+	const char *s;
+	int ok = 0;
+
+	/* passwd(5): an empty shell means /bin/sh */
+	if (!*shell)
+		shell = "/bin/sh";
+	setusershell();
+	while ((s = getusershell()) != NULL)
+		if (strcmp(s, shell) == 0) {
+			ok = 1;
+			break;
+		}
+	endusershell();
+	return ok;
+}
+
+/* The crypt hash from shadow when there is an entry (we run as root), else passwd's.
+ * Locked ('!' first: passwd -l, usermod -L, useradd without a password) or expired
+ * accounts are refused for every method, as OpenSSH does. A hash of "*" (Debian's root,
+ * system accounts) only means that no password can match: like OpenSSH and Dropbear we
+ * still let such an account in with a key. */
+static int account_ok(const struct passwd *pw, char *hash, size_t hsz)
+{
+	struct spwd *sp = getspnam(pw->pw_name);
+	const char *h = sp ? sp->sp_pwdp : pw->pw_passwd;
+	long today = (long)(time(NULL) / 86400);
+
+	if (!h)
+		h = "*";
+	if (h[0] == '!') {
+		log_msg(LOG_WARNING, "User account '%s' is locked", pw->pw_name);
+		return 0;
+	}
+	if (sp && sp->sp_expire > 0 && today >= sp->sp_expire) {
+		log_msg(LOG_WARNING, "User account '%s' has expired", pw->pw_name);
+		return 0;
+	}
+	if (copy_str(hash, hsz, h)) {
+		log_msg(LOG_WARNING, "User account '%s' has an overlong password hash",
+		        pw->pw_name);
+		return 0;
+	}
+	return 1;
+}
+
+void svr_user_check(struct conn *c, const char *name)
+{
+	const struct svr_opts *o = c->srv->opts;
+	struct svr_authstate *a = &svr_auth;
+	struct passwd *pw;
+
+	a->valid = 0;
+	pw = getpwnam(name);
+	if (!pw) {
+		log_msg(LOG_WARNING, "Login attempt for nonexistent user from %s", c->peer);
+		return;
+	}
+	a->user.uid = pw->pw_uid;
+	a->user.gid = pw->pw_gid;
+	if (copy_str(a->user.name, sizeof(a->user.name), pw->pw_name) ||
+	    copy_str(a->user.home, sizeof(a->user.home), pw->pw_dir) ||
+	    copy_str(a->user.shell, sizeof(a->user.shell),
+	             pw->pw_shell && *pw->pw_shell ? pw->pw_shell : "/bin/sh")) {
+		log_msg(LOG_WARNING, "User '%s' has an overlong passwd entry, rejected", name);
+		return;
+	}
+	if (geteuid() != 0 && geteuid() != pw->pw_uid) {
+		log_msg(LOG_WARNING, "Login attempt with wrong user %s from %s", pw->pw_name,
+		        c->peer);
+		return;
+	}
+	if (o->no_root && pw->pw_uid == 0) {
+		log_msg(LOG_WARNING, "root login rejected");
+		return;
+	}
+	if (o->group && !in_group(pw->pw_name, pw->pw_gid, o->group)) {
+		log_msg(LOG_WARNING,
+		        "Logins are restricted to the group %s but user '%s' is not a member",
+		        o->group, pw->pw_name);
+		return;
+	}
+	if (!shell_ok(pw->pw_shell ? pw->pw_shell : "")) {
+		log_msg(LOG_WARNING, "User '%s' has invalid shell, rejected", pw->pw_name);
+		return;
+	}
+	if (!account_ok(pw, a->pwhash, sizeof(a->pwhash)))
+		return;
+	a->valid = 1;
+}
+
+int svr_passwd_allowed(const struct conn *c)
+{
+	const struct svr_opts *o = c->srv->opts;
+
+	if (o->no_password || svr_auth.passwd_done)
+		return 0;
+	/* -g: only for an existing root; an unknown user looks like any other */
+	if (o->no_root_password && svr_auth.valid && svr_auth.user.uid == 0)
+		return 0;
+	return 1;
+}
+
+int svr_user_become(const struct svr_user *u)
+{
+	/* a server run by an ordinary user serves only that user (svr_user_check) */
+	if (geteuid() != 0 && getuid() == u->uid && geteuid() == u->uid)
+		goto home;
+	if (initgroups(u->name, u->gid) != 0) {
+		log_msg(LOG_ERR, "initgroups for '%s': %s", u->name, strerror(errno));
+		return ERR_IO;
+	}
+	if (setgid(u->gid) != 0 || getgid() != u->gid || getegid() != u->gid) {
+		log_msg(LOG_ERR, "setgid(%d): %s", (int)u->gid, strerror(errno));
+		return ERR_IO;
+	}
+	if (setuid(u->uid) != 0 || getuid() != u->uid || geteuid() != u->uid) {
+		log_msg(LOG_ERR, "setuid(%d): %s", (int)u->uid, strerror(errno));
+		return ERR_IO;
+	}
+	/* the drop must be for good: no way back to root */
+	if (u->uid != 0 && (setuid(0) == 0 || seteuid(0) == 0)) {
+		log_msg(LOG_ERR, "privileges could be regained after setuid(%d)", (int)u->uid);
+		return ERR_IO;
+	}
+home:
+	if (chdir(u->home) != 0 && chdir("/") != 0)
+		return ERR_IO;
+	return 0;
+}

@@ -1,0 +1,316 @@
+"""The dropbear daemon: listening addresses (IPv4, [IPv6]), the pid file, backgrounding,
+inetd mode (-i behind socat and systemd-socket-activate), the unauthenticated connection
+limits held by the listener, -V / -h, and the log lines a log watcher knows.
+
+Every server and helper is started in its own process group and killed by PID at
+teardown; only loopback addresses are used (127.0.0.2.. are loopback too)."""
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import time
+
+import pytest
+
+from conftest import BIN, free_port, run
+from test_auth import Client, authed
+from users import can_create_users, throwaway_user
+
+needs_users = pytest.mark.skipif(not can_create_users(), reason="needs root and useradd")
+
+
+@pytest.fixture
+def start(server_factory, hostkeys):
+    def make(*extra):
+        return server_factory([k.path for k in hostkeys.values()], extra=list(extra))
+    return make
+
+
+@pytest.fixture
+def client(tmp_path):
+    return Client(tmp_path)
+
+
+@pytest.fixture
+def user():
+    with throwaway_user(password="Secret-pw-1") as u:
+        yield u
+
+
+@pytest.fixture
+def procs():
+    """Helper processes (socat, systemd-socket-activate; a backgrounded daemon by its pid
+    file): each in its own session, killed by its group id at teardown."""
+    made = []
+    yield made
+    for p in made:
+        if isinstance(p, str):  # a pid file: whatever daemon it names now
+            try:
+                with open(p) as f:
+                    p = int(f.read().strip())
+            except (OSError, ValueError):
+                continue
+        pid = p if isinstance(p, int) else p.pid
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            try:
+                os.killpg(pid, sig)
+            except (ProcessLookupError, PermissionError):
+                try:
+                    os.kill(pid, sig)
+                except ProcessLookupError:
+                    pass
+            time.sleep(0.1)
+        if not isinstance(p, int):
+            try:
+                p.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                pass
+
+
+def ident_or_eof(sock, timeout=5.0):
+    """What the server does with a fresh connection: b"SSH-..." when it serves it, b""
+    when it closes it at once."""
+    sock.settimeout(timeout)
+    try:
+        return sock.recv(64)
+    except (ConnectionResetError, BrokenPipeError):
+        return b""
+
+
+def connect_from(src, port):
+    s = socket.socket()
+    s.bind((src, 0))
+    s.connect(("127.0.0.1", port))
+    return s
+
+
+def wait_port(port, host="127.0.0.1", timeout=10.0):
+    end = time.time() + timeout
+    while time.time() < end:
+        try:
+            socket.create_connection((host, port), timeout=1).close()
+            return True
+        except OSError:
+            time.sleep(0.05)
+    return False
+
+
+# ---- limits held by the listener
+
+@needs_users
+def test_unauth_limit_per_address(start, client, user):
+    s = start()
+    socks = []
+    try:
+        got = []
+        for _ in range(40):
+            c = connect_from("127.0.0.1", s.port)
+            socks.append(c)
+            got.append(ident_or_eof(c))
+        assert all(g.startswith(b"SSH-2.0-") for g in got[:5]), got[:6]
+        assert all(g == b"" for g in got[5:]), got
+        # the listener is fine, and another address still gets in
+        r = client.run(s.port, user.name, password=user.password, prefer="password",
+                       opts=["-o", "BindAddress=127.0.0.2"])
+        assert authed(r, "password"), r.out + s.log()
+        assert s.alive()
+    finally:
+        for c in socks:
+            c.close()
+
+
+@needs_users
+def test_authenticated_connections_leave_the_count(start, user):
+    """A connection stops counting against the limits once it authenticates (it closes
+    the listener's pipe): 5 logged-in clients from one address leave room for more."""
+    import paramiko
+    s = start()
+    ts, socks = [], []
+    try:
+        for _ in range(5):
+            t = paramiko.Transport(socket.create_connection(("127.0.0.1", s.port), timeout=10))
+            ts.append(t)
+            t.start_client(timeout=10)
+            t.auth_password(user.name, user.password)
+            assert t.is_authenticated()
+        for _ in range(5):
+            c = connect_from("127.0.0.1", s.port)
+            socks.append(c)
+            assert ident_or_eof(c).startswith(b"SSH-2.0-"), s.log()
+        c = connect_from("127.0.0.1", s.port)
+        socks.append(c)
+        assert ident_or_eof(c) == b""  # and the unauthenticated ones still count
+    finally:
+        for t in ts:
+            t.close()
+        for c in socks:
+            c.close()
+
+
+def test_unauth_limit_total(start):
+    s = start()
+    socks = []
+    try:
+        for i in range(6):  # 6 addresses x 5 = 30, the total limit
+            for _ in range(5):
+                c = connect_from("127.0.0.%d" % (i + 1), s.port)
+                socks.append(c)
+                assert ident_or_eof(c).startswith(b"SSH-2.0-"), i
+        c = connect_from("127.0.0.7", s.port)
+        socks.append(c)
+        assert ident_or_eof(c) == b""
+        # a slot comes back when an unauthenticated connection goes
+        socks.pop(0).close()
+        end = time.time() + 10
+        while True:
+            c = connect_from("127.0.0.8", s.port)
+            socks.append(c)
+            g = ident_or_eof(c)
+            if g or time.time() > end:
+                break
+            time.sleep(0.1)
+        assert g.startswith(b"SSH-2.0-")
+    finally:
+        for c in socks:
+            c.close()
+
+
+# ---- listening, pid file, background
+
+def test_listen_ipv4_and_ipv6(start):
+    try:
+        t = socket.socket(socket.AF_INET6)
+        t.bind(("::1", 0))
+        t.close()
+    except OSError:
+        pytest.skip("no IPv6 loopback")
+    p6 = free_port()
+    s = start("-p", "[::1]:%d" % p6)
+    with socket.create_connection(("127.0.0.1", s.port), timeout=5) as c:
+        assert ident_or_eof(c).startswith(b"SSH-2.0-")
+    with socket.create_connection(("::1", p6), timeout=5) as c:
+        assert ident_or_eof(c).startswith(b"SSH-2.0-")
+    assert s.wait_log(r"Child connection from \[::1\]:\d+")
+    assert s.wait_log(r"Child connection from 127\.0\.0\.1:\d+")
+
+
+def test_pidfile_removed_on_sigterm(start):
+    s = start()
+    pidfile = os.path.join(s.dir, "dropbear.pid")
+    with open(pidfile) as f:
+        assert int(f.read().strip()) == s.proc.pid
+    s.proc.send_signal(signal.SIGTERM)
+    s.proc.wait(timeout=10)
+    assert not os.path.exists(pidfile)
+
+
+def test_background(tmp_path, hostkeys, procs):
+    port = free_port()
+    pidfile = str(tmp_path / "bg.pid")
+    log = open(tmp_path / "bg.log", "wb")
+    procs.append(pidfile)  # killed at teardown even if this test fails half-way
+    r = subprocess.run([BIN, "dropbear", "-E", "-p", "127.0.0.1:%d" % port, "-P", pidfile,
+                        "-r", hostkeys["ed25519"].path], stdin=subprocess.DEVNULL,
+                       stdout=log, stderr=log, timeout=30, start_new_session=True)
+    assert r.returncode == 0
+    end = time.time() + 10
+    pid = None
+    while pid is None and time.time() < end:
+        try:
+            with open(pidfile) as f:
+                pid = int(f.read().strip())  # the daemon may be writing it right now
+        except (FileNotFoundError, ValueError):
+            time.sleep(0.05)
+    assert pid, "no pid file"
+    os.kill(pid, 0)  # alive, and not the process we started (that one exited)
+    assert wait_port(port)
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as c:
+        assert ident_or_eof(c).startswith(b"SSH-2.0-")
+    os.kill(pid, signal.SIGTERM)
+    end = time.time() + 10
+    while os.path.exists(pidfile) and time.time() < end:
+        time.sleep(0.05)
+    assert not os.path.exists(pidfile)
+    assert "Not backgrounding" not in (tmp_path / "bg.log").read_text()
+
+
+def test_version_and_help():
+    r = run([BIN, "dropbear", "-V"])
+    assert r.returncode == 0 and re.search(rb"Dropbear v\d", r.stdout + r.stderr)
+    r = run([BIN, "dropbear", "-h"])
+    assert r.returncode == 0 and b"-i" in r.stdout and b"-p [address:]port" in r.stdout
+
+
+# ---- inetd mode
+
+@needs_users
+def test_inetd_socat(tmp_path, hostkeys, client, user, procs):
+    port = free_port()
+    log = open(tmp_path / "inetd.log", "wb")
+    p = subprocess.Popen(["socat", "TCP-LISTEN:%d,bind=127.0.0.1,reuseaddr,fork" % port,
+                          "EXEC:%s dropbear -i -E -v -r %s" % (BIN, hostkeys["ed25519"].path)],
+                         stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                         start_new_session=True)
+    procs.append(p)
+    assert wait_port(port)
+    r = client.run(port, user.name, password=user.password, prefer="password")
+    text = (tmp_path / "inetd.log").read_text()
+    assert authed(r, "password"), r.out + text
+    assert "Password auth succeeded for '%s'" % user.name in text
+
+
+@needs_users
+@pytest.mark.skipif(not shutil.which("systemd-socket-activate"),
+                    reason="systemd-socket-activate not installed")
+def test_inetd_systemd_socket_activate(tmp_path, hostkeys, client, user, procs):
+    port = free_port()
+    log = open(tmp_path / "sa.log", "wb")
+    p = subprocess.Popen(["systemd-socket-activate", "-a", "--inetd",
+                          "-l", "127.0.0.1:%d" % port, BIN, "dropbear", "-i", "-E",
+                          "-r", hostkeys["ed25519"].path],
+                         stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                         start_new_session=True)
+    procs.append(p)
+    assert wait_port(port)
+    r = client.run(port, user.name, password=user.password, prefer="password")
+    text = (tmp_path / "sa.log").read_text()
+    assert authed(r, "password"), r.out + text
+    # a real TCP socket on stdin: the peer is named in the log lines
+    assert re.search(r"Password auth succeeded for '%s' from 127\.0\.0\.1:\d+" % user.name,
+                     text), text
+
+
+def test_inetd_pipes(hostkeys):
+    """Two pipes instead of a socket: served through the relay, and it all ends at EOF."""
+    r = subprocess.run([BIN, "dropbear", "-i", "-E", "-r", hostkeys["ed25519"].path],
+                       input=b"SSH-2.0-OpenSSH_9.2\r\n", capture_output=True, timeout=30)
+    assert r.stdout.startswith(b"SSH-2.0-dropbear"), (r.stdout, r.stderr)
+
+
+@needs_users
+def test_inetd_proxycommand(hostkeys, client, user):
+    """ssh -o ProxyCommand='dropbear -i': pipes on both sides."""
+    r = client.run(22, user.name, password=user.password, prefer="password",
+                   opts=["-o", "ProxyCommand=%s dropbear -i -E -r %s"
+                         % (BIN, hostkeys["ed25519"].path)],
+                   command="echo via-proxy")
+    assert authed(r, "password"), r.out
+    assert "Password auth succeeded for '%s' from inetd" % user.name in r.out
+    assert "via-proxy" in r.stdout.decode(), r.out
+
+
+# ---- log lines as Dropbear words them
+
+@needs_users
+def test_log_lines(start, client, user):
+    s = start()
+    client.run(s.port, user.name, password="wrong", prefer="password")
+    assert s.wait_log(r"Bad password attempt for '%s' from 127\.0\.0\.1:\d+" % user.name)
+    assert s.wait_log(r"Exit before auth from <127\.0\.0\.1:\d+>: ")
+    client.run(s.port, "nosuchuser%d" % os.getpid(), password="x", prefer="password")
+    assert s.wait_log(r"Login attempt for nonexistent user from 127\.0\.0\.1:\d+")
+    r = client.run(s.port, user.name, password=user.password, prefer="password")
+    assert authed(r, "password")
+    assert s.wait_log(r"Exit \(%s\) from <127\.0\.0\.1:\d+>: " % user.name)
