@@ -6,12 +6,24 @@
  *   request  byte op || string alg [|| string hash]   op 1: public key, op 2: sign
  *   reply    byte status (0 ok) || string blob
  * The helper signs only hash-sized data (an exchange hash), never anything longer, and
- * parses requests with the bounded buf getters like any other untrusted input. */
+ * parses requests with the bounded buf getters like any other untrusted input.
+ *
+ * It is also the one process of the connection that stays root after authentication,
+ * so it writes the utmp/wtmp/lastlog records of pty sessions (svr-utmp.c):
+ *   op 3: login   string line ("pts/N") || string user || string host || uint32 pid
+ *   op 4: logout  string line
+ * The connection process runs as the user then and has parsed network data: the helper
+ * believes nothing it says that it can check. The line must be a pts device owned by
+ * that user, the user must exist, only lines it logged in can be logged out, and what is
+ * still logged in when the connection process goes away is logged out then. */
 #include <errno.h>
+#include <pwd.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "err.h"
@@ -21,7 +33,11 @@
 
 #define OP_PUBKEY 1
 #define OP_SIGN 2
-#define SIGNER_MAX_REQ 512
+#define OP_LOGIN 3
+#define OP_LOGOUT 4
+#define LINE_MAX_LEN 16 /* "pts/" and up to 11 digits */
+#define HOST_MAX_LEN 256
+#define SIGNER_MAX_REQ 1024
 #define SIGNER_MAX_REPLY (DB_MAX_PUBKEY_BLOB + 1024)
 
 static int read_full(int fd, void *p, size_t n)
@@ -83,6 +99,90 @@ static int recv_frame(int fd, struct buf *b, size_t max)
 	return read_full(fd, p, len);
 }
 
+/* Pty logins this connection has (at most one per channel). */
+static struct {
+	char line[LINE_MAX_LEN];
+	pid_t pid;
+} logins[DB_MAX_CHANNELS];
+
+/* "pts/" and digits only: nothing else names a session's terminal. */
+static int valid_line(const char *line)
+{
+	size_t i;
+
+	if (strncmp(line, "pts/", 4) != 0 || !line[4])
+		return 0;
+	for (i = 4; line[i]; i++)
+		if (line[i] < '0' || line[i] > '9')
+			return 0;
+	return 1;
+}
+
+static int serve_utmp(uint8_t op, struct buf *req)
+{
+	char line[LINE_MAX_LEN], user[DB_MAX_USERNAME], host[HOST_MAX_LEN], dev[LINE_MAX_LEN + 8];
+	struct passwd *pw;
+	struct stat st;
+	uint32_t pid;
+	size_t i, freeslot = DB_MAX_CHANNELS;
+	int r;
+
+	if ((r = buf_get_cstr(req, line, sizeof(line))))
+		return r;
+	if (!valid_line(line))
+		return ERR_INVALID;
+	if (op == OP_LOGOUT) {
+		if ((r = buf_end(req)))
+			return r;
+		for (i = 0; i < DB_MAX_CHANNELS; i++)
+			if (logins[i].pid && strcmp(logins[i].line, line) == 0) {
+				utmp_logout(logins[i].line, logins[i].pid);
+				logins[i].pid = 0;
+				return 0;
+			}
+		return ERR_INVALID;
+	}
+	if ((r = buf_get_cstr(req, user, sizeof(user))) ||
+	    (r = buf_get_cstr(req, host, sizeof(host))) || (r = buf_get_u32(req, &pid)) ||
+	    (r = buf_end(req)))
+		return r;
+	if (pid <= 1 || pid > INT32_MAX)
+		return ERR_INVALID;
+	for (i = 0; host[i]; i++)
+		if (host[i] < 32 || host[i] > 126)
+			host[i] = '?';
+	/* the pty must be one the user holds: a connection process running as that user
+	 * can only name its own terminals, and only as its own user */
+	if (!(pw = getpwnam(user)))
+		return ERR_INVALID;
+	snprintf(dev, sizeof(dev), "/dev/%s", line);
+	if (stat(dev, &st) != 0 || !S_ISCHR(st.st_mode) || st.st_uid != pw->pw_uid)
+		return ERR_INVALID;
+	for (i = 0; i < DB_MAX_CHANNELS; i++) {
+		if (logins[i].pid && strcmp(logins[i].line, line) == 0)
+			return ERR_EXISTS;
+		if (!logins[i].pid && freeslot == DB_MAX_CHANNELS)
+			freeslot = i;
+	}
+	if (freeslot == DB_MAX_CHANNELS)
+		return ERR_TOOBIG;
+	memcpy(logins[freeslot].line, line, sizeof(line));
+	logins[freeslot].pid = (pid_t)pid;
+	utmp_login(line, pw->pw_name, pw->pw_uid, host, (pid_t)pid);
+	return 0;
+}
+
+static void logout_all(void)
+{
+	size_t i;
+
+	for (i = 0; i < DB_MAX_CHANNELS; i++)
+		if (logins[i].pid) {
+			utmp_logout(logins[i].line, logins[i].pid);
+			logins[i].pid = 0;
+		}
+}
+
 /* One request: the reply's status and blob go to out. */
 static int serve(struct hostkeys *hk, struct buf *req, struct buf *out)
 {
@@ -93,7 +193,11 @@ static int serve(struct hostkeys *hk, struct buf *req, struct buf *out)
 	uint8_t op;
 	int r;
 
-	if ((r = buf_get_u8(req, &op)) || (r = buf_get_cstr(req, alg, sizeof(alg))))
+	if ((r = buf_get_u8(req, &op)))
+		return r;
+	if (op == OP_LOGIN || op == OP_LOGOUT)
+		return serve_utmp(op, req);
+	if ((r = buf_get_cstr(req, alg, sizeof(alg))))
 		return r;
 	if ((r = hostkeys_get(hk, hostkeys_alg_type(alg, strlen(alg)), &k)))
 		return r;
@@ -117,6 +221,11 @@ static _Noreturn void signer_main(struct hostkeys *hk, int fd)
 {
 	struct buf req, reply, blob;
 
+	/* The connection process ends us by closing the socket (and sends SIGTERM as it
+	 * goes): we finish the logout records first. */
+	signal(SIGTERM, SIG_IGN);
+	signal(SIGINT, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
 	if (buf_init(&req, SIGNER_MAX_REQ, SIGNER_MAX_REQ) ||
 	    buf_init(&reply, 1024, SIGNER_MAX_REPLY + 16) ||
 	    buf_init(&blob, 1024, SIGNER_MAX_REPLY))
@@ -135,6 +244,7 @@ static _Noreturn void signer_main(struct hostkeys *hk, int fd)
 		    send_frame(fd, &reply))
 			break;
 	}
+	logout_all();
 	hostkeys_free(hk);
 	_exit(0);
 }
@@ -214,5 +324,43 @@ int signer_sign(int fd, const char *alg, const uint8_t *h, size_t n, struct buf 
 	    (r = buf_put_string(&req, h, n)) == 0)
 		r = call(fd, &req, sig);
 	buf_free(&req);
+	return r;
+}
+
+int signer_login(int fd, const char *line, const char *user, const char *host, pid_t pid)
+{
+	struct buf req, out;
+	int r;
+
+	if ((r = buf_init(&req, 128, SIGNER_MAX_REQ)))
+		return r;
+	if ((r = buf_init(&out, 0, 64))) {
+		buf_free(&req);
+		return r;
+	}
+	if ((r = buf_put_u8(&req, OP_LOGIN)) == 0 && (r = buf_put_cstr(&req, line)) == 0 &&
+	    (r = buf_put_cstr(&req, user)) == 0 && (r = buf_put_cstr(&req, host)) == 0 &&
+	    (r = buf_put_u32(&req, (uint32_t)pid)) == 0)
+		r = call(fd, &req, &out);
+	buf_free(&req);
+	buf_free(&out);
+	return r;
+}
+
+int signer_logout(int fd, const char *line)
+{
+	struct buf req, out;
+	int r;
+
+	if ((r = buf_init(&req, 64, SIGNER_MAX_REQ)))
+		return r;
+	if ((r = buf_init(&out, 0, 64))) {
+		buf_free(&req);
+		return r;
+	}
+	if ((r = buf_put_u8(&req, OP_LOGOUT)) == 0 && (r = buf_put_cstr(&req, line)) == 0)
+		r = call(fd, &req, &out);
+	buf_free(&req);
+	buf_free(&out);
 	return r;
 }

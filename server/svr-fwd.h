@@ -1,0 +1,37 @@
+/* svr-fwd.h: the server's forwarding, for the session layer to plug in.
+ *
+ *   svr-tcpfwd.c    direct-tcpip channels (RFC 4254 7.2), tcpip-forward and
+ *                   cancel-tcpip-forward global requests with forwarded-tcpip channels
+ *                   back to the client (7.1), and the answer to every other global
+ *                   request (keepalive@openssh.com included: REQUEST_FAILURE, RFC 4254 4)
+ *   svr-agentfwd.c  auth-agent-req@openssh.com on a session (OpenSSH's PROTOCOL 4.1
+ *                   "agent forwarding"): a private listening socket whose connections
+ *                   become auth-agent@openssh.com channels
+ *
+ * Every restriction is enforced here: -j, -k, -a (struct svr_opts) and no-port-forwarding,
+ * no-agent-forwarding, permitopen, permitlisten (struct svr_restrict). */
+#ifndef SVR_FWD_H
+#define SVR_FWD_H
+
+#include "channel.h"
+#include "server.h"
+
+/* The row for the server's channel type table (svr-chantypes.c). */
+extern const struct chan_type svr_chan_direct_tcpip;
+
+/* The server's chan_table.global_request: tcpip-forward, cancel-tcpip-forward; every
+ * other request fails. */
+int svr_fwd_global_request(struct chan_table *t, const char *name, int want_reply, struct buf *b,
+                           struct buf *reply);
+
+/* auth-agent-req@openssh.com on the session channel ch (a svr_sess_reqs row): the
+ * listening socket is made on the first request, and ch's child gets SSH_AUTH_SOCK.
+ * 1 when agent forwarding is on, 0 when refused (no-agent-forwarding, or the socket
+ * could not be made: logged), or an ERR_* for a malformed request. */
+int svr_agent_req(struct conn *c, struct channel *ch, int want_reply, struct buf *b);
+/* The SSH_AUTH_SOCK value for the session's children, or NULL when not forwarding. */
+const char *svr_agent_sock(void);
+/* Removes the socket and its directory (session end); also runs at exit. */
+void svr_agent_cleanup(void);
+
+#endif
