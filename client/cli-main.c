@@ -1,0 +1,645 @@
+/* cli-main.c: dbclient's command line, as Dropbear's dbclient takes it, plus OpenSSH's
+ * -o keywords and ~/.ssh/config for the programs and people used to ssh.
+ *
+ * Options come before and after the host; the first argument after the host that is not
+ * an option starts the remote command. OpenSSH options we do not implement are ignored
+ * so that programs which run ssh keep working (scp passes -x and a row of -o; git -o
+ * SendEnv); those that change nothing for us (-x, -a, -k, -oForwardX11=no, ...) are
+ * ignored silently unless -v, the others with one warning on stderr (none with -q). */
+#include <errno.h>
+#include <stdarg.h>
+#include <strings.h>
+#include <glob.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "client.h"
+#include "crypto.h"
+#include "err.h"
+#include "faces.h"
+#include "kex.h"
+#include "knownhosts.h"
+#include "log.h"
+#include "packet.h"
+
+#pragma weak cli_proxy_connect
+
+struct cli_opts cli_opts;
+static int exit_status = 255;
+
+static void apply_exit_status(void)
+{
+	/* runs last (registered first): whatever path exit() took, the status is ours */
+	fflush(stdout);
+	fflush(stderr);
+	_exit(exit_status);
+}
+
+/* A successful early exit (-h, -V, -o help, -c help). */
+static _Noreturn void exit_ok(void)
+{
+	exit_status = 0;
+	exit(0);
+}
+
+void cli_set_exit_status(int status)
+{
+	exit_status = status;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+	        "Dropbear SSH client v%s\n"
+	        "Usage: dbclient [options] [user@]host[/port][,[user@]host/port],...] [command]\n"
+	        "-p <remoteport>\n"
+	        "-l <username>\n"
+	        "-t    Allocate a pty (-tt: even without a local terminal)\n"
+	        "-T    Don't allocate a pty\n"
+	        "-N    Don't run a remote command\n"
+	        "-f    Run in background after auth\n"
+	        "-q    quiet, don't show remote banner\n"
+	        "-y    Always accept remote host key if unknown\n"
+	        "-y -y Don't perform any remote host key checking (caution)\n"
+	        "-s    Request a subsystem (use by external sftp)\n"
+	        "-o option     Set option in OpenSSH-like format ('-o help' to list options)\n"
+	        "-F configfile Read this instead of ~/.ssh/config\n"
+	        "-i <identityfile>   (multiple allowed, default ~/.ssh/id_dropbear,\n"
+	        "                    id_ed25519, id_ecdsa, id_rsa)\n"
+	        "-A    Enable agent auth forwarding\n"
+	        "-L <[listenaddress:]listenport:remotehost:remoteport> Local port forwarding\n"
+	        "-g    Allow remote hosts to connect to forwarded ports\n"
+	        "-R <[listenaddress:]listenport:remotehost:remoteport> Remote port forwarding\n"
+	        "-W <receive_window_buffer> (default %d, larger may be faster, max 10MB)\n"
+	        "-K <keepalive>  (0 is never, default 0)\n"
+	        "-I <idle_timeout>  (0 is never, default 0)\n"
+	        "-B <endhost:endport> Netcat-alike forwarding\n"
+	        "-J <proxy_program> Use program pipe rather than TCP connection\n"
+	        "-c <cipher list> Specify preferred ciphers ('-c help' to list options)\n"
+	        "-m <MAC list> Specify preferred MACs for packet verification (or '-m help')\n"
+	        "-b    [bind_address][:bind_port]\n"
+	        "-C    Compression   -4/-6 IPv4/IPv6 only   -n stdin from /dev/null\n"
+	        "-V    Version\n"
+	        "-v    verbose (repeatable)\n",
+	        DB_VERSION, DB_RECV_WINDOW);
+}
+
+static _Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static _Noreturn void die(const char *fmt, ...)
+{
+	char line[600];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "dbclient: %s\n", line);
+	exit(255);
+}
+
+static void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void warn(const char *fmt, ...)
+{
+	char line[600];
+	va_list ap;
+
+	if (cli_opts.quiet)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "dbclient: Warning: %s\n", line);
+}
+
+static const char *home_dir(void)
+{
+	const char *h = getenv("HOME");
+	struct passwd *pw;
+
+	if (h && *h)
+		return h;
+	pw = getpwuid(getuid());
+	return pw && pw->pw_dir ? pw->pw_dir : "/";
+}
+
+char *cli_expand_path(const char *p)
+{
+	char *out;
+	const char *h;
+
+	if (p[0] != '~' || (p[1] && p[1] != '/'))
+		return strdup(p);
+	h = home_dir();
+	if (!(out = malloc(strlen(h) + strlen(p) + 1)))
+		return NULL;
+	strcpy(out, h);
+	strcat(out, p + 1);
+	return out;
+}
+
+static unsigned number(const char *what, const char *s, unsigned long max)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || s[0] == '-' || v > max)
+		die("%s: '%s' is not a number from 0 to %lu", what, s, max);
+	return (unsigned)v;
+}
+
+/* [user@]host[/port] */
+static void parse_hop(const char *s, struct cli_hop *h)
+{
+	const char *at = strrchr(s, '@'), *host = at ? at + 1 : s, *slash;
+	size_t hl;
+
+	memset(h, 0, sizeof(*h));
+	if (at) {
+		if ((size_t)(at - s) >= sizeof(h->user) || at == s)
+			die("bad user name in '%s'", s);
+		memcpy(h->user, s, (size_t)(at - s));
+	}
+	slash = strchr(host, '/');
+	hl = slash ? (size_t)(slash - host) : strlen(host);
+	if (hl == 0 || hl >= sizeof(h->host))
+		die("bad host name in '%s'", s);
+	memcpy(h->host, host, hl);
+	if (slash)
+		h->port = number("port", slash + 1, 65535);
+	if (slash && h->port == 0)
+		die("bad port in '%s'", s);
+}
+
+static void parse_hosts(struct cli_opts *o, const char *arg)
+{
+	char *copy = strdup(arg), *save = NULL, *tok;
+
+	if (!copy)
+		die("out of memory");
+	o->host_arg = arg;
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (o->nhops >= DB_MAX_HOPS)
+			die("more than %d hops in '%s'", DB_MAX_HOPS, arg);
+		parse_hop(tok, &o->hops[o->nhops++]);
+	}
+	free(copy);
+	if (o->nhops == 0)
+		die("no host in '%s'", arg);
+}
+
+static void list_algs(const char *what)
+{
+	int i;
+
+	printf("Available %ss:\n", what);
+	if (!strcmp(what, "cipher"))
+		for (i = 0; cipher_algs[i]; i++)
+			printf("%s\n", cipher_name(cipher_algs[i]));
+	else
+		for (i = 0; mac_algs[i]; i++)
+			printf("%s\n", mac_name(mac_algs[i]));
+	exit_ok();
+}
+
+/* State of the command line while it is read. */
+struct cmdline {
+	struct sshcfg cfg; /* -o values: set first, so they win over the files */
+	const char *cfgfile;
+	const char *port, *user;
+	int yes;
+	int tty;
+	int verbose;
+};
+
+static void o_option(struct cmdline *cl, const char *arg)
+{
+	int r;
+
+	if (!strcasecmp(arg, "help")) {
+		printf("Available options (-o, ~/.ssh/config):\n");
+		for (r = 0; r < CFG_NKW; r++)
+			printf("\t%s\n", sshcfg_keyword_name(r));
+		exit_ok();
+	}
+	r = sshcfg_option(&cl->cfg, arg);
+	if (r == ERR_UNSUPPORTED) {
+		size_t kl = strcspn(arg, " \t=");
+		if (!sshcfg_ignored_keyword(arg, kl) || cl->verbose)
+			warn("ignoring unknown option -o %s", arg);
+	} else if (r == ERR_TOOBIG) {
+		warn("too many -o %s", arg);
+	} else if (r) {
+		die("bad option -o '%s'", arg);
+	}
+}
+
+/* OpenSSH options that take an argument, so that their argument is skipped too. */
+static int openssh_opt_has_arg(char ch)
+{
+	return strchr("eEDOPSwQ", ch) != NULL;
+}
+
+static void parse_args(struct cmdline *cl, int argc, char **argv)
+{
+	struct cli_opts *o = &cli_opts;
+	int i, j, cmd_start = -1, dashdash = 0;
+	size_t total = 0;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (dashdash || a[0] != '-' || a[1] == 0) {
+			if (!o->host_arg) {
+				parse_hosts(o, a);
+				continue;
+			}
+			cmd_start = i;
+			break;
+		}
+		if (!strcmp(a, "--")) {
+			dashdash = 1;
+			continue;
+		}
+		for (j = 1; a[j]; j++) {
+			char ch = a[j];
+			const char *arg = NULL;
+			if (strchr("plioLRWKIBJcmbFeEDOPSwQ", ch)) {
+				/* the argument is the rest of this word or the next one */
+				if (a[j + 1])
+					arg = a + j + 1;
+				else if (i + 1 < argc)
+					arg = argv[++i];
+				else
+					die("option -%c needs an argument", ch);
+			}
+			switch (ch) {
+			case 'p': cl->port = arg; break;
+			case 'l': cl->user = arg; break;
+			case 'i': (void)sshcfg_set(&cl->cfg, CFG_IDENTITYFILE, arg); break;
+			case 'o': o_option(cl, arg); break;
+			case 'F': cl->cfgfile = arg; break;
+			case 't': cl->tty = cl->tty >= 1 ? 2 : 1; break;
+			case 'T': cl->tty = 0; break;
+			case 'N': o->no_cmd = 1; break;
+			case 'f': o->background = 1; break;
+			case 'q': o->quiet = 1; break;
+			case 'y': cl->yes++; break;
+			case 's': o->subsystem = 1; break;
+			case 'n': o->stdin_null = 1; break;
+			case 'A': o->agent_fwd = 1; break;
+			case 'g': o->gateway_ports = 1; break;
+			case 'C': o->compression = 1; break;
+			case '4': o->family = AF_INET; break;
+			case '6': o->family = AF_INET6; break;
+			case 'L':
+			case 'R': {
+				struct fwdspec *f = ch == 'L' ? &o->local_fwd[o->nlocal_fwd]
+				                              : &o->remote_fwd[o->nremote_fwd];
+				int *n = ch == 'L' ? &o->nlocal_fwd : &o->nremote_fwd;
+				if (*n >= DB_MAX_CLI_FWDS)
+					die("more than %d -%c forwardings", DB_MAX_CLI_FWDS, ch);
+				if (fwd_parse_spec(arg, ch == 'R' ? FWD_LISTEN_PORT0 : 0, f))
+					die("bad forwarding -%c '%s'", ch, arg);
+				(*n)++;
+				break;
+			}
+			case 'W':
+				o->recv_window = number("-W", arg, DB_MAX_RECV_WINDOW);
+				if (o->recv_window == 0)
+					die("-W: the window must not be 0");
+				break;
+			case 'K': o->keepalive = number("-K", arg, 1u << 30); break;
+			case 'I': o->idle_timeout = number("-I", arg, 1u << 30); break;
+			case 'B':
+				if (fwd_parse_hostport(arg, 0, o->netcat_host, sizeof(o->netcat_host),
+				                       &o->netcat_port))
+					die("bad -B '%s': want host:port", arg);
+				break;
+			case 'J': o->proxy_cmd = arg; break;
+			case 'c':
+				if (!strcmp(arg, "help"))
+					list_algs("cipher");
+				o->ciphers = arg;
+				break;
+			case 'm':
+				if (!strcmp(arg, "help"))
+					list_algs("MAC");
+				o->macs = arg;
+				break;
+			case 'b': o->bind_addr = arg; break;
+			case 'V': fprintf(stderr, "Dropbear v%s\n", DB_VERSION); exit_ok();
+			case 'h': usage(stdout); exit_ok();
+			case 'v': cl->verbose++; break;
+			case 'z': case 'M': case 'x': case 'a': case 'k':
+				if (cl->verbose)
+					warn("ignoring option -%c", ch);
+				break;
+			case 'G':
+				die("-G is not supported");
+			default:
+				if (arg && openssh_opt_has_arg(ch)) {
+					if (ch != 'e' || strcmp(arg, "none") != 0)
+						warn("ignoring option -%c %s", ch, arg);
+				} else {
+					warn("ignoring unknown option -%c", ch);
+				}
+			}
+			if (arg)
+				break; /* the argument was the rest of this word */
+		}
+	}
+	if (!o->host_arg)
+		die("no host given (dbclient -h for help)");
+	if (cmd_start > 0) {
+		for (i = cmd_start; i < argc; i++)
+			total += strlen(argv[i]) + 1;
+		if (!(o->command = malloc(total)))
+			die("out of memory");
+		o->command[0] = 0;
+		for (i = cmd_start; i < argc; i++) {
+			if (i > cmd_start)
+				strcat(o->command, " ");
+			strcat(o->command, argv[i]);
+		}
+	}
+}
+
+/* ---- config files */
+
+static void cfg_warn(void *arg, const char *file, unsigned line, const char *msg)
+{
+	(void)arg;
+	warn("%s line %u: %s", file, line, msg);
+}
+
+static int read_text(const char *path, char **text, size_t *n)
+{
+	FILE *f = fopen(path, "r");
+	struct stat st;
+	size_t got;
+
+	if (!f)
+		return ERR_IO;
+	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode) || st.st_size > DB_CFG_MAX_FILE) {
+		fclose(f);
+		return ERR_INVALID;
+	}
+	*text = malloc((size_t)st.st_size + 1);
+	if (!*text) {
+		fclose(f);
+		return ERR_NOMEM;
+	}
+	got = fread(*text, 1, (size_t)st.st_size, f);
+	fclose(f);
+	*n = got;
+	return 0;
+}
+
+static int parse_file(struct sshcfg *cfg, const struct sshcfg_ctx *ctx, const char *path,
+                      int depth, int must_exist)
+{
+	char *text = NULL;
+	size_t n = 0;
+	int r = read_text(path, &text, &n);
+
+	if (r) {
+		if (must_exist)
+			die("cannot read config file %s: %s", path, strerror(errno));
+		return 0;
+	}
+	r = sshcfg_parse(cfg, ctx, path, text, n, depth);
+	free(text);
+	return r;
+}
+
+/* Include: ~ expanded, relative to ~/.ssh, glob patterns (ssh_config(5)). */
+static int cfg_include(struct sshcfg *cfg, const struct sshcfg_ctx *ctx, const char *arg,
+                       int depth)
+{
+	char *p, path[DB_MAX_PATH];
+	glob_t g;
+	size_t i;
+	int r = 0;
+
+	if (arg[0] == '~' || arg[0] == '/')
+		p = cli_expand_path(arg);
+	else {
+		snprintf(path, sizeof(path), "%s/.ssh/%s", home_dir(), arg);
+		p = strdup(path);
+	}
+	if (!p)
+		return ERR_NOMEM;
+	if (glob(p, 0, NULL, &g) == 0) {
+		for (i = 0; i < g.gl_pathc && r == 0; i++)
+			r = parse_file(cfg, ctx, g.gl_pathv[i], depth, 0);
+		globfree(&g);
+	}
+	free(p);
+	return r;
+}
+
+static int yesno_opt(const struct sshcfg *cfg, int kw, int dflt)
+{
+	const char *v = cfg->val[kw];
+	int r;
+
+	if (!v)
+		return dflt;
+	if ((r = sshcfg_yesno(v)) < 0) {
+		warn("%s: '%s' is not yes or no, ignored", sshcfg_keyword_name(kw), v);
+		return dflt;
+	}
+	return r;
+}
+
+static void resolve(struct cmdline *cl)
+{
+	struct cli_opts *o = &cli_opts;
+	struct cli_hop *t = &o->hops[o->nhops - 1];
+	struct sshcfg *cfg = &cl->cfg;
+	struct sshcfg_ctx ctx;
+	struct passwd *pw = getpwuid(getuid());
+	const char *v;
+	char path[DB_MAX_PATH];
+	int i;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.host = t->host;
+	ctx.localuser = pw ? pw->pw_name : "";
+	ctx.user = t->user[0] ? t->user : cl->user ? cl->user : ctx.localuser;
+	ctx.include = cfg_include;
+	ctx.warn = cfg_warn;
+	ctx.warn_ignored = cl->verbose;
+	if (cl->user && !cfg->val[CFG_USER] && !t->user[0])
+		(void)sshcfg_set(cfg, CFG_USER, cl->user);
+	if (cl->cfgfile) {
+		if (strcmp(cl->cfgfile, "none") != 0)
+			parse_file(cfg, &ctx, cl->cfgfile, 0, 1);
+	} else {
+		snprintf(path, sizeof(path), "%s/.ssh/config", home_dir());
+		parse_file(cfg, &ctx, path, 0, 0);
+	}
+
+	o->host_alias = t->host;
+	o->host = cfg->val[CFG_HOSTNAME] ? cfg->val[CFG_HOSTNAME] : t->host;
+	o->user = t->user[0] ? t->user : cfg->val[CFG_USER] ? cfg->val[CFG_USER] : ctx.localuser;
+	if (t->port)
+		o->port = t->port;
+	else if (cl->port)
+		o->port = number("-p", cl->port, 65535);
+	else if ((v = cfg->val[CFG_PORT]))
+		o->port = number("Port", v, 65535);
+	else
+		o->port = 22;
+	if (o->port == 0)
+		die("port 0 is not a port");
+
+	o->batch_mode = yesno_opt(cfg, CFG_BATCHMODE, 0);
+	o->password_auth = yesno_opt(cfg, CFG_PASSWORDAUTHENTICATION, 1);
+	o->kbd_auth = yesno_opt(cfg, CFG_KBDINTERACTIVEAUTHENTICATION, 1);
+	o->pubkey_auth = yesno_opt(cfg, CFG_PUBKEYAUTHENTICATION, 1);
+	o->identities_only = yesno_opt(cfg, CFG_IDENTITIESONLY, 0);
+	o->compression = yesno_opt(cfg, CFG_COMPRESSION, o->compression);
+	o->exit_on_fwd_failure = yesno_opt(cfg, CFG_EXITONFORWARDFAILURE, 0);
+	o->agent_fwd = yesno_opt(cfg, CFG_FORWARDAGENT, o->agent_fwd);
+	o->gateway_ports = yesno_opt(cfg, CFG_GATEWAYPORTS, o->gateway_ports);
+	if ((v = cfg->val[CFG_CONNECTTIMEOUT]))
+		o->connect_timeout = number("ConnectTimeout", v, 86400);
+	if ((v = cfg->val[CFG_SERVERALIVEINTERVAL]) && !o->keepalive)
+		o->keepalive = number("ServerAliveInterval", v, 1u << 30);
+	if (!o->bind_addr)
+		o->bind_addr = cfg->val[CFG_BINDADDRESS];
+	if (!o->ciphers)
+		o->ciphers = cfg->val[CFG_CIPHERS];
+	if (!o->macs)
+		o->macs = cfg->val[CFG_MACS];
+	o->kex = cfg->val[CFG_KEXALGORITHMS];
+	if (!o->proxy_cmd && (v = cfg->val[CFG_PROXYCOMMAND]) && strcmp(v, "none") != 0)
+		o->proxy_cmd = v;
+	if ((v = cfg->val[CFG_PROXYJUMP]) && strcmp(v, "none") != 0)
+		o->proxy_jump = v;
+	for (i = 0; i < cfg->nmulti[CFG_LOCALFORWARD - CFG_NSINGLE]; i++) {
+		const char *s = cfg->multi[CFG_LOCALFORWARD - CFG_NSINGLE][i];
+		char spec[DB_MAX_FWD_HOST * 2 + 16], *sp;
+		/* "PORT HOST:PORT" is -L PORT:HOST:PORT */
+		snprintf(spec, sizeof(spec), "%s", s);
+		if ((sp = strchr(spec, ' ')))
+			*sp = ':';
+		if (o->nlocal_fwd < DB_MAX_CLI_FWDS &&
+		    fwd_parse_spec(spec, 0, &o->local_fwd[o->nlocal_fwd]) == 0)
+			o->nlocal_fwd++;
+		else
+			warn("LocalForward '%s' ignored", s);
+	}
+	for (i = 0; i < cfg->nmulti[CFG_REMOTEFORWARD - CFG_NSINGLE]; i++) {
+		const char *s = cfg->multi[CFG_REMOTEFORWARD - CFG_NSINGLE][i];
+		char spec[DB_MAX_FWD_HOST * 2 + 16], *sp;
+		snprintf(spec, sizeof(spec), "%s", s);
+		if ((sp = strchr(spec, ' ')))
+			*sp = ':';
+		if (o->nremote_fwd < DB_MAX_CLI_FWDS &&
+		    fwd_parse_spec(spec, FWD_LISTEN_PORT0, &o->remote_fwd[o->nremote_fwd]) == 0)
+			o->nremote_fwd++;
+		else
+			warn("RemoteForward '%s' ignored", s);
+	}
+
+	/* host keys: -y/-yy win over StrictHostKeyChecking */
+	o->hk_check = CLI_HK_ASK;
+	if ((v = cfg->val[CFG_STRICTHOSTKEYCHECKING])) {
+		if (!strcasecmp(v, "yes"))
+			o->hk_check = CLI_HK_YES;
+		else if (!strcasecmp(v, "no") || !strcasecmp(v, "off"))
+			o->hk_check = CLI_HK_NO;
+		else if (!strcasecmp(v, "accept-new"))
+			o->hk_check = CLI_HK_ACCEPT_NEW;
+		else if (strcasecmp(v, "ask") != 0)
+			warn("StrictHostKeyChecking '%s' unknown, using ask", v);
+	}
+	if (cl->yes == 1)
+		o->hk_check = CLI_HK_ACCEPT_NEW;
+	else if (cl->yes >= 2)
+		o->hk_check = CLI_HK_OFF;
+	if ((v = cfg->val[CFG_USERKNOWNHOSTSFILE])) {
+		/* several files may be given: the first is read and written */
+		char first[DB_MAX_PATH];
+		snprintf(first, sizeof(first), "%.*s", (int)strcspn(v, " \t"), v);
+		o->known_hosts = cli_expand_path(first);
+	} else {
+		snprintf(path, sizeof(path), "%s/.ssh/known_hosts", home_dir());
+		o->known_hosts = strdup(path);
+	}
+	if (!o->known_hosts)
+		die("out of memory");
+
+	/* identities: the named ones, or the defaults that exist */
+	for (i = 0; i < cfg->nmulti[CFG_IDENTITYFILE - CFG_NSINGLE]; i++)
+		if (o->nidentity < CLI_MAX_IDENTITIES &&
+		    (o->identity[o->nidentity] =
+		             cli_expand_path(cfg->multi[CFG_IDENTITYFILE - CFG_NSINGLE][i])))
+			o->nidentity++;
+	if (o->nidentity == 0) {
+		static const char *const defaults[] = {"id_dropbear", "id_ed25519", "id_ecdsa",
+		                                       "id_rsa"};
+		for (i = 0; i < 4; i++) {
+			snprintf(path, sizeof(path), "%s/.ssh/%s", home_dir(), defaults[i]);
+			if (access(path, R_OK) == 0 && (o->identity[o->nidentity] = strdup(path)))
+				o->nidentity++;
+		}
+	}
+
+	/* the session */
+	if ((v = cfg->val[CFG_REQUESTTTY]) && cl->tty < 0) {
+		if (!strcasecmp(v, "no"))
+			cl->tty = 0;
+		else if (!strcasecmp(v, "yes"))
+			cl->tty = 1;
+		else if (!strcasecmp(v, "force"))
+			cl->tty = 2;
+	}
+	o->tty = cl->tty;
+	if (o->subsystem && !o->command)
+		die("-s needs a subsystem name as the command");
+	if (!o->recv_window)
+		o->recv_window = DB_RECV_WINDOW;
+	o->verbose = cl->verbose;
+}
+
+int client_main(int argc, char **argv)
+{
+	struct cmdline cl;
+	char peer[sizeof(((struct conn *)0)->peer)];
+	int fd, r;
+
+	atexit(apply_exit_status);
+	log_init("dbclient", LOG_TO_STDERR);
+	memset(&cl, 0, sizeof(cl));
+	cl.tty = -1;
+	parse_args(&cl, argc, argv);
+	log_set_verbose(cl.verbose);
+	if ((r = crypto_init()))
+		die("crypto init: %s", err_str(r));
+	resolve(&cl);
+	signal(SIGPIPE, SIG_IGN);
+	if (cli_opts.hk_check == CLI_HK_OFF)
+		warn("-yy: the server's host key is not checked");
+
+	if (cli_opts.proxy_cmd || cli_opts.proxy_jump || cli_opts.nhops > 1) {
+		if (!cli_proxy_connect)
+			die("proxy commands and multihop are not supported in this build");
+		if ((r = cli_proxy_connect(&cli_opts, &fd, peer, sizeof(peer))))
+			die("cannot connect through the proxy: %s", err_str(r));
+	} else {
+		fd = cli_connect(&cli_opts);
+		snprintf(peer, sizeof(peer), "%s:%u", cli_opts.host, cli_opts.port);
+	}
+	cli_conn_run(fd, peer);
+}
