@@ -6,6 +6,7 @@ those same OpenSSH-format files; ssh with StrictHostKeyChecking=yes and that kno
 logs in without a warning, for each host key type.
 """
 import os
+import re
 import signal
 import subprocess
 import time
@@ -110,3 +111,43 @@ def test_sshd_host_keys_move_to_dropbear(tmp_path, ktype, bits, alg):
         assert "WARNING" not in second.stderr and "differs" not in second.stderr
         assert second.returncode == 0, second.stderr + srv.log()
         assert second.stdout.strip() == "migrated-ok"
+
+
+CONVERT_TYPES = [("ed25519", None), ("ecdsa", "256"), ("ecdsa", "384"), ("ecdsa", "521"),
+                 ("rsa", "2048")]
+
+
+@pytest.mark.parametrize("ktype,bits", CONVERT_TYPES,
+                         ids=["%s%s" % (t, b or "") for t, b in CONVERT_TYPES])
+def test_converted_key_logs_in_with_openssh_ssh(tmp_path, hostkeys, server_factory,
+                                                ktype, bits):
+    """A key made by our dropbearkey, converted by our dropbearconvert to OpenSSH's
+    format, is used as it is by OpenSSH's `ssh -i` (issue 6, item 2)."""
+    from conftest import _binary
+    d = str(tmp_path)
+    dbkey = os.path.join(d, "id_db")
+    args = [_binary(), "dropbearkey", "-t", ktype, "-f", dbkey, "-C", "conv@test"]
+    if bits:
+        args += ["-s", bits]
+    subprocess.run(args, check=True, capture_output=True, timeout=120)
+    oskey = os.path.join(d, "id_openssh")
+    r = subprocess.run([_binary(), "dropbearconvert", "dropbear", "openssh", dbkey, oskey],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert (os.stat(oskey).st_mode & 0o777) == 0o600
+    assert open(oskey).read().startswith("-----BEGIN OPENSSH PRIVATE KEY-----")
+    pub = open(dbkey + ".pub").read()
+    y = subprocess.run(["ssh-keygen", "-y", "-f", oskey], capture_output=True, text=True,
+                       timeout=60)
+    assert y.returncode == 0 and y.stdout.split()[:2] == pub.split()[:2], y.stderr
+    with throwaway_user() as u:
+        u.authorize(pub)
+        srv = server_factory([hostkeys["ed25519"].path])
+        known = os.path.join(d, "known_hosts")
+        with open(known, "w") as f:
+            f.write("[127.0.0.1]:%d %s\n" % (srv.port, hostkeys["ed25519"].line))
+        r = ssh(srv.port, u.name, oskey, known, "ssh-ed25519", "yes",
+                command="echo converted-ok")
+        assert r.returncode == 0, r.stderr + srv.log()
+        assert r.stdout.strip() == "converted-ok"
+        assert re.search(r"Pubkey auth succeeded for '%s'" % u.name, srv.log())
