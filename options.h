@@ -88,12 +88,17 @@
 /* Packets a peer may send before authenticating: a bound on work an anonymous peer can
  * cause (key exchanges, auth attempts, ignored messages) within the auth timeout. */
 #define DB_MAX_UNAUTH_PACKETS 1000
-/* Outgoing bytes queued on a connection above which we stop reading from the peer (and
- * channels stop reading their fds) until the socket drains: backpressure. */
+/* Outgoing bytes queued on a connection above which local producers (channels reading
+ * their fds, listeners accepting) wait until the socket drains: backpressure. */
 #define DB_OUTQ_SOFT         (256 * 1024)
-/* Hard cap of the outgoing queue: the soft limit plus the largest burst one step can add
- * (the messages held back during a key exchange, flushed at NEWKEYS). Reaching it is fatal. */
-#define DB_OUTQ_MAX          (DB_OUTQ_SOFT + (DB_MAX_QUEUED_DURING_KEX + 8) * (DB_MAX_PACKET + 256))
+/* Above this we stop reading the peer too. It is well above DB_OUTQ_SOFT so that two
+ * peers that both hold back channel output keep reading each other (as OpenSSH always
+ * reads): only replies we owe a peer that never reads what we send can reach it. */
+#define DB_OUTQ_READ_STOP    (2 * DB_OUTQ_SOFT)
+/* Hard cap of the outgoing queue: the read limit plus the largest burst one packet can
+ * make us add (the messages held back during a key exchange, flushed at NEWKEYS).
+ * Reaching it is fatal. */
+#define DB_OUTQ_MAX          (DB_OUTQ_READ_STOP + (DB_MAX_QUEUED_DURING_KEX + 8) * (DB_MAX_PACKET + 256))
 /* Raw input buffered per connection: one whole packet plus what follows it. */
 #define DB_INQ_MAX           (2 * DB_MAX_PACKET + 1024)
 /* Extensions accepted in one EXT_INFO (RFC 8308), and user names kept (for logs). */

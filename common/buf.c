@@ -60,6 +60,20 @@ void buf_reset(struct buf *b)
 	b->len = b->pos = 0;
 }
 
+void buf_compact(struct buf *b)
+{
+	size_t left = buf_avail(b);
+
+	if ((b->flags & BUF_VIEW) || b->pos == 0)
+		return;
+	if (left)
+		memmove(b->data, b->data + b->pos, left);
+	if (b->flags & BUF_SECRET)
+		explicit_bzero(b->data + left, b->pos);
+	b->len = left;
+	b->pos = 0;
+}
+
 /* ---- getters */
 
 int buf_get_raw(struct buf *b, const uint8_t **p, size_t n)

@@ -34,6 +34,10 @@ int buf_init_secret(struct buf *b, size_t initial, size_t max);
 void buf_free(struct buf *b);
 /* Empties an owned buffer, keeping its storage (wiped if secret). */
 void buf_reset(struct buf *b);
+/* Moves the unread bytes of an owned buffer to the front (pos becomes 0), so that a
+ * queue that is read from the front and appended to never creeps up to its max while
+ * little is pending. */
+void buf_compact(struct buf *b);
 
 static inline size_t buf_avail(const struct buf *b) { return b->len - b->pos; }
 static inline const uint8_t *buf_ptr(const struct buf *b) { return b->data + b->pos; }

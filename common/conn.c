@@ -110,8 +110,11 @@ static int write_out(struct conn *c)
 			return errno == EPIPE || errno == ECONNRESET ? ERR_CLOSED : ERR_IO;
 		(void)buf_skip(&c->outq, (size_t)n);
 	}
-	if (!outq_pending(c))
-		buf_reset(&c->outq);
+	/* The queue is appended to while the socket drains it from the front; under steady
+	 * load it may never empty, so move what is left forward once as much has gone as is
+	 * left (amortised one copy per byte), or it would creep up to DB_OUTQ_MAX. */
+	if (c->outq.pos >= outq_pending(c))
+		buf_compact(&c->outq);
 	return 0;
 }
 
@@ -403,16 +406,7 @@ static void handle_packet(struct conn *c, struct buf *p)
 /* Moves the unread input to the front so that the buffer's room is all at the end. */
 static void inq_compact(struct conn *c)
 {
-	struct buf *b = &c->inq;
-	size_t left = buf_avail(b);
-
-	if (!left) {
-		buf_reset(b);
-	} else if (b->pos) {
-		memmove(b->data, b->data + b->pos, left);
-		b->len = left;
-		b->pos = 0;
-	}
+	buf_compact(&c->inq);
 }
 
 static int pkt_error_code(int r)
@@ -433,11 +427,12 @@ static const char *pkt_error_text(int r)
 	return err_str(r);
 }
 
-/* Handles every whole line or packet in the input, unless the output is backed up: then
- * the rest waits until the socket drains (the peer cannot make us queue without bound). */
+/* Handles every whole line or packet in the input, unless the replies we owe are backed
+ * up: then the rest waits until the socket drains (the peer cannot make us queue without
+ * bound). Channels stop producing earlier, at DB_OUTQ_SOFT (conn_can_send). */
 static void process(struct conn *c)
 {
-	while (outq_pending(c) < DB_OUTQ_SOFT) {
+	while (outq_pending(c) < DB_OUTQ_READ_STOP) {
 		struct buf payload;
 		int r;
 
@@ -467,7 +462,7 @@ static void process(struct conn *c)
 	if (c->rx_eof) {
 		if (buf_avail(&c->inq) == 0)
 			conn_exit(c, "Exited normally");
-		if (outq_pending(c) < DB_OUTQ_SOFT)
+		if (outq_pending(c) < DB_OUTQ_READ_STOP)
 			conn_fatal(c, SSH_DISCONNECT_CONNECTION_LOST,
 			           "connection closed in the middle of a %s",
 			           c->ident_done ? "packet" : "line");
@@ -513,9 +508,9 @@ static short conn_want(void *arg)
 
 	if (outq_pending(c))
 		ev |= POLLOUT;
-	/* backpressure: no reading while our replies pile up, nor while the input already
-	 * holds more than one whole packet's worth */
-	if (!c->rx_eof && outq_pending(c) < DB_OUTQ_SOFT && buf_avail(&c->inq) < c->inq.max)
+	/* backpressure: no reading while the replies we owe pile up, nor while the input
+	 * already holds more than one whole packet's worth */
+	if (!c->rx_eof && outq_pending(c) < DB_OUTQ_READ_STOP && buf_avail(&c->inq) < c->inq.max)
 		ev |= POLLIN;
 	return ev;
 }

@@ -201,6 +201,31 @@ static void test_empty_storage(void)
 	buf_free(&w);
 }
 
+/* A queue appended at the back and consumed from the front, never empty: compaction
+ * keeps it within its max however much passes through. */
+static void test_compact_queue(void)
+{
+	struct buf q;
+	uint8_t chunk[100], out[60];
+	uint32_t i;
+	int ok = 1;
+
+	memset(chunk, 7, sizeof(chunk));
+	CHECK_OK(buf_init(&q, 0, 1000));
+	CHECK_OK(buf_put_bytes(&q, chunk, 50));
+	for (i = 0; i < 10000 && ok; i++) {
+		if (buf_put_bytes(&q, chunk, 60) || buf_get_bytes(&q, out, 60))
+			ok = 0;
+		if (q.pos >= buf_avail(&q))
+			buf_compact(&q);
+	}
+	CHECK(ok);
+	CHECK(buf_avail(&q) == 50 && q.pos == 0);
+	buf_compact(&q);
+	CHECK(buf_avail(&q) == 50);
+	buf_free(&q);
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -213,5 +238,6 @@ int main(int argc, char **argv)
 	RUN(test_writer_limits);
 	RUN(test_growth_keeps_data);
 	RUN(test_empty_storage);
+	RUN(test_compact_queue);
 	return harness_done(argv[0]);
 }

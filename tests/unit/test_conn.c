@@ -5,6 +5,7 @@
  * the exchange loses and reorders nothing. A protocol error would exit the program
  * through fatal(), which the runner reports as a crash. */
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -32,8 +33,11 @@ static struct side S, C;
 static unsigned want_msgs;
 static unsigned rekey_every;
 static int rekey_by_bytes;
-static struct loop_timer pump_timer;
+static struct loop_timer pump_timer, watchdog_timer;
 static int held_back;
+static size_t bulk_size;  /* >0: each side sends messages of this size while it may */
+static int small_sockbuf; /* tiny kernel socket buffers, so that queues fill up */
+static int stalled;
 
 static int test_msg(struct conn *c, uint8_t msg, struct buf *b)
 {
@@ -171,13 +175,18 @@ static const struct conn_role cli_row = {
 
 static void send_test(struct side *s)
 {
-	uint8_t m[600];
-	size_t n = 5 + (s->sent * 37) % 500;
+	static uint8_t m[DB_MAX_PAYLOAD];
+	size_t n = bulk_size ? bulk_size : 5 + (s->sent * 37) % 500;
 
-	memset(m, 0xa5, sizeof(m));
+	memset(m, 0xa5, n);
 	m[0] = MSG_TEST;
 	store_be32(m + 1, s->sent);
-	CHECK_OK(conn_send(&s->c, m, n));
+	{
+		int r_ = conn_send(&s->c, m, n);
+		if (r_)
+			fprintf(stderr, "conn_send: %s (outq %zu, n %zu)\n", err_str(r_), s->c.outq.len - s->c.outq.pos, n);
+		CHECK(r_ == 0);
+	}
 	if (s->c.kexq_n)
 		held_back = 1; /* this one waits for NEWKEYS */
 	s->sent++;
@@ -196,6 +205,12 @@ static void pump(void *arg)
 	}
 	for (i = 0; i < 3; i++) {
 		struct side *s = i & 1 ? &C : &S;
+		if (bulk_size) {
+			/* like a channel reading a fast fd: produce while allowed */
+			while (s->sent < want_msgs && conn_can_send(&s->c))
+				send_test(s);
+			continue;
+		}
 		if (s->sent < want_msgs && (conn_can_send(&s->c) || s->c.kexq_n < 8))
 			send_test(s);
 		if (rekey_every && s->sent && s->sent % rekey_every == 0 && s->sent < want_msgs) {
@@ -210,6 +225,13 @@ static void pump(void *arg)
 		loop_stop(l);
 	else
 		loop_timer_set(l, &pump_timer, 1, pump, l);
+}
+
+/* Not a timing check: a bound on a hang, far above what the run needs. */
+static void watchdog(void *arg)
+{
+	stalled = 1;
+	loop_stop(arg);
 }
 
 static void run_pair(const char *kex, const char *cipher, const char *mac, int compress,
@@ -230,6 +252,15 @@ static void run_pair(const char *kex, const char *cipher, const char *mac, int c
 	CHECK_OK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
 	fcntl(sv[0], F_SETFL, O_NONBLOCK);
 	fcntl(sv[1], F_SETFL, O_NONBLOCK);
+	if (small_sockbuf) {
+		int sz = 4096, i;
+		for (i = 0; i < 2; i++) {
+			setsockopt(sv[i], SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
+			setsockopt(sv[i], SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+		}
+	}
+	stalled = 0;
+	memset(&watchdog_timer, 0, sizeof(watchdog_timer));
 	CHECK_OK(loop_init(&l));
 	memset(&S, 0, sizeof(S));
 	memset(&C, 0, sizeof(C));
@@ -243,7 +274,9 @@ static void run_pair(const char *kex, const char *cipher, const char *mac, int c
 	CHECK_OK(conn_start(&S.c));
 	CHECK_OK(conn_start(&C.c));
 	loop_timer_set(l, &pump_timer, 1, pump, l);
+	loop_timer_set(l, &watchdog_timer, 60000, watchdog, l);
 	CHECK_OK(loop_run(l));
+	CHECK(!stalled);
 	CHECK(S.next_rx == msgs && C.next_rx == msgs);
 	CHECK(S.c.kex.strict && C.c.kex.strict);
 	CHECK(S.c.kex.done == C.c.kex.done);
@@ -297,6 +330,19 @@ static void test_rekey_with_zlib(void)
 	run_pair("ecdh-sha2-nistp384", "aes128-ctr", "hmac-sha2-256", 1, 300, 60, 0);
 }
 
+/* Both sides produce bulk output whenever conn_can_send() allows, as channels do, over
+ * tiny socket buffers: each side's queue reaches the soft limit while the other's does,
+ * and each must keep reading the other or both stall (the SSH mutual-backpressure
+ * deadlock). */
+static void test_both_sides_saturated(void)
+{
+	bulk_size = 30000;
+	small_sockbuf = 1;
+	run_pair("curve25519-sha256", "aes128-gcm@openssh.com", NULL, 0, 300, 0, 0);
+	bulk_size = 0;
+	small_sockbuf = 0;
+}
+
 int main(void)
 {
 	log_init("test_conn", LOG_TO_STDERR);
@@ -310,6 +356,7 @@ int main(void)
 	RUN(test_rekey_both_sides);
 	RUN(test_rekey_by_bytes);
 	RUN(test_rekey_with_zlib);
+	RUN(test_both_sides_saturated);
 	key_free(hostkey);
 	return harness_done("test_conn");
 }
