@@ -14,8 +14,6 @@
 #include "fe25519.h"
 #include "util.h"
 
-__extension__ typedef unsigned __int128 u128;
-
 /* ---- X25519 (RFC 7748 section 5) */
 
 /* a24 = (486662 - 2) / 4, the ladder constant of RFC 7748 section 5. */
@@ -357,19 +355,52 @@ static void sc_store(uint8_t s[32], const uint64_t x[4])
 			s[8 * i + j] = (uint8_t)(x[i] >> (8 * j));
 }
 
+/* 64-bit word arithmetic without a 128-bit type, so that this file also builds for
+ * 32-bit targets (fe25519.h picks the matching field). The carries and borrows come
+ * from the top bits by formula, not from comparisons, so nothing here branches. */
+
+/* a + b + *carry (carry 0 or 1); the carry out replaces *carry. */
+static uint64_t add_c(uint64_t a, uint64_t b, uint64_t *carry)
+{
+	uint64_t s = a + b + *carry;
+	*carry = ((a & b) | ((a | b) & ~s)) >> 63;
+	return s;
+}
+
+/* a - b - *borrow (borrow 0 or 1); the borrow out replaces *borrow. */
+static uint64_t sub_b(uint64_t a, uint64_t b, uint64_t *borrow)
+{
+	uint64_t d = a - b - *borrow;
+	*borrow = ((~a & b) | (~(a ^ b) & d)) >> 63;
+	return d;
+}
+
+/* a * b + c + d as (*hi, return value): at most (2^64 - 1)^2 + 2 (2^64 - 1) = 2^128 - 1,
+ * so it always fits. Schoolbook on 32-bit halves. */
+static uint64_t mul_add2(uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t *hi)
+{
+	uint64_t a0 = (uint32_t)a, a1 = a >> 32, b0 = (uint32_t)b, b1 = b >> 32;
+	uint64_t p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
+	uint64_t mid = (p00 >> 32) + (uint32_t)p01 + (uint32_t)p10; /* < 3 * 2^32 */
+	uint64_t lo = mid << 32 | (uint32_t)p00, cy = 0;
+	uint64_t h = p11 + (p01 >> 32) + (p10 >> 32) + (mid >> 32);
+	lo = add_c(lo, c, &cy);
+	h += cy;
+	cy = 0;
+	lo = add_c(lo, d, &cy);
+	*hi = h + cy;
+	return lo;
+}
+
 /* r[na + nb] = a[na] * b[nb], schoolbook. */
 static void mp_mul(uint64_t *r, const uint64_t *a, int na, const uint64_t *b, int nb)
 {
 	int i, j;
-	u128 t;
 	memset(r, 0, (size_t)(na + nb) * sizeof(*r));
 	for (i = 0; i < na; i++) {
 		uint64_t carry = 0;
-		for (j = 0; j < nb; j++) {
-			t = (u128)a[i] * b[j] + r[i + j] + carry;
-			r[i + j] = (uint64_t)t;
-			carry = (uint64_t)(t >> 64);
-		}
+		for (j = 0; j < nb; j++)
+			r[i + j] = mul_add2(a[i], b[j], r[i + j], carry, &carry);
 		r[i + nb] = carry;
 	}
 }
@@ -379,11 +410,8 @@ static void sc_csub_l(uint64_t r[5])
 {
 	uint64_t d[5], borrow = 0, m;
 	int i;
-	for (i = 0; i < 5; i++) {
-		u128 t = (u128)r[i] - SC_L[i] - borrow;
-		d[i] = (uint64_t)t;
-		borrow = (uint64_t)(t >> 64) & 1;
-	}
+	for (i = 0; i < 5; i++)
+		d[i] = sub_b(r[i], SC_L[i], &borrow);
 	m = borrow - 1; /* all ones when there was no borrow, i.e. r >= L */
 	for (i = 0; i < 5; i++)
 		r[i] = (d[i] & m) | (r[i] & ~m);
@@ -399,11 +427,8 @@ static void sc_reduce(uint64_t r[4], const uint64_t x[8])
 
 	mp_mul(q2, x + 3, 5, SC_MU, 5); /* q1 = x / b^3; q2 = q1 * mu; q3 = q2 / b^5 */
 	mp_mul(r2, q2 + 5, 5, SC_L, 4); /* q3 * L; only its low 5 words matter */
-	for (i = 0; i < 5; i++) {       /* (x - q3 L) mod b^5, exact since < 3L */
-		u128 t = (u128)x[i] - r2[i] - borrow;
-		rr[i] = (uint64_t)t;
-		borrow = (uint64_t)(t >> 64) & 1;
-	}
+	for (i = 0; i < 5; i++)         /* (x - q3 L) mod b^5, exact since < 3L */
+		rr[i] = sub_b(x[i], r2[i], &borrow);
 	sc_csub_l(rr);
 	sc_csub_l(rr);
 	memcpy(r, rr, 4 * sizeof(*r));
@@ -428,11 +453,8 @@ static void sc_muladd(uint8_t out[32], const uint64_t a[4], const uint64_t b[4],
 	uint64_t x[8], r[4], carry = 0;
 	int i;
 	mp_mul(x, a, 4, b, 4);
-	for (i = 0; i < 8; i++) {
-		u128 t = (u128)x[i] + (i < 4 ? c[i] : 0) + carry;
-		x[i] = (uint64_t)t;
-		carry = (uint64_t)(t >> 64);
-	}
+	for (i = 0; i < 8; i++)
+		x[i] = add_c(x[i], i < 4 ? c[i] : 0, &carry);
 	sc_reduce(r, x);
 	sc_store(out, r);
 	wipe(x, sizeof(x));

@@ -1,19 +1,35 @@
 /* fe25519.h: arithmetic in GF(p), p = 2^255 - 19, the one field under both X25519 and
  * Ed25519 (internal to curve25519.c; nothing else should need it).
  *
- * An element is five unsigned 51-bit limbs, value = sum v[i] * 2^(51 i), not necessarily
- * fully reduced. Every function here takes and returns limbs below 2^52, so results can
- * be fed to any other function without a separate carry step. Only fe25519_tobytes
- * produces the canonical value (< p). Nothing branches on or indexes memory by the
- * value of an element, so all of it is constant time. Outputs may alias inputs. */
+ * Two representations of an element, chosen at compile time; the API is the same:
+ *
+ *   fe25519-51.c (compilers with unsigned __int128: 64-bit gcc and clang targets): five
+ *     unsigned 51-bit limbs, value = sum v[i] * 2^(51 i). Every function takes and
+ *     returns limbs below 2^52.
+ *   fe25519-25.c (everything else: 32-bit ARM, MIPS, i386; or forced with
+ *     -DFE25519_PORTABLE): ten unsigned limbs of alternately 26 and 25 bits, value =
+ *     sum v[i] * 2^ceil(25.5 i), multiplied with 32x32 -> 64-bit products only. Every
+ *     function takes and returns limbs below 2^27.
+ *
+ * Either way limbs are not necessarily fully reduced, results can be fed to any other
+ * function without a separate carry step, and only fe25519_tobytes produces the
+ * canonical value (< p). Nothing branches on or indexes memory by the value of an
+ * element, so all of it is constant time. Outputs may alias inputs. */
 #ifndef FE25519_H
 #define FE25519_H
 
 #include <stdint.h>
 
+#if defined(__SIZEOF_INT128__) && !defined(FE25519_PORTABLE)
+#define FE25519_RADIX51 1
 typedef struct {
 	uint64_t v[5];
 } fe25519;
+#else
+typedef struct {
+	uint32_t v[10];
+} fe25519;
+#endif
 
 void fe25519_0(fe25519 *h);
 void fe25519_1(fe25519 *h);
