@@ -136,6 +136,11 @@
  * (Dropbear's delay). */
 #define DB_AUTH_FAIL_DELAY_MS 250
 #define DB_AUTH_FAIL_JITTER_MS 100
+/* Every other failure reply (none, a public key that is not authorized or a user that
+ * does not exist, an unknown method) waits until this long after the request arrived, so
+ * that reading authorized_keys and the account checks of an existing user take no
+ * measurable longer than refusing a missing one (OpenSSH's minimum failure time). */
+#define DB_AUTH_MIN_REPLY_MS  10
 /* Supplementary groups looked at for -G. */
 #define DB_MAX_GROUPS         1024
 

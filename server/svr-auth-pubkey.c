@@ -85,8 +85,9 @@ static FILE *open_as_user(const struct svr_user *u, const char *path)
 		return NULL;
 	ogid = (gid_t)setfsgid(u->gid);
 	ouid = (uid_t)setfsuid(u->uid);
-	if ((uid_t)setfsuid(u->uid) != u->uid) {
-		f = NULL; /* the switch did not happen: read nothing */
+	/* each call returns the previous id: a second one tells whether the first took */
+	if ((uid_t)setfsuid(u->uid) != u->uid || (gid_t)setfsgid(u->gid) != u->gid) {
+		f = NULL; /* the switch did not happen: read nothing (not as root's group) */
 	} else if (!realpath(path, real)) {
 		dbg(1, "no authorized_keys at %s: %s", path, strerror(errno));
 	} else if (perms_ok(real, u->uid)) {

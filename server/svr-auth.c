@@ -119,22 +119,33 @@ static const char *methods(const struct conn *c)
 	return "publickey";
 }
 
-/* Waits until DB_AUTH_FAIL_DELAY_MS + jitter after the request arrived: the reply to a
- * failure comes at the same time whatever the failure was (Dropbear's delay). Each
- * connection is its own process, so the sleep holds up only this client. */
-static void failure_delay(void)
+/* Sleeps until ms after the request arrived, on an absolute monotonic deadline: how
+ * long the work before took (crypt(), an authorized_keys file, the account checks) does
+ * not show in when the reply leaves. Each connection is its own process, so the sleep
+ * holds up only this client. */
+static void wait_since_request(uint64_t ms)
 {
-	uint64_t until = svr_auth.req_start_ms + DB_AUTH_FAIL_DELAY_MS +
-	                 rand_uniform(DB_AUTH_FAIL_JITTER_MS);
-	uint64_t now = loop_now_ms();
-	struct timespec ts;
+	struct timespec until = svr_auth.req_start;
 
-	if (now >= until)
-		return;
-	ts.tv_sec = (time_t)((until - now) / 1000);
-	ts.tv_nsec = (long)((until - now) % 1000) * 1000000L;
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+	until.tv_sec += (time_t)(ms / 1000);
+	until.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) == EINTR)
 		;
+}
+
+/* A counted failure is answered DB_AUTH_FAIL_DELAY_MS + jitter after the request
+ * arrived whatever the failure was (Dropbear's delay); any other failure reply no
+ * sooner than DB_AUTH_MIN_REPLY_MS, for a user that exists or not. */
+static void failure_delay(int counted)
+{
+	if (counted)
+		wait_since_request(DB_AUTH_FAIL_DELAY_MS + rand_uniform(DB_AUTH_FAIL_JITTER_MS));
+	else
+		wait_since_request(DB_AUTH_MIN_REPLY_MS);
 }
 
 static void send_failure(struct conn *c, int partial, int counted)
@@ -142,8 +153,8 @@ static void send_failure(struct conn *c, int partial, int counted)
 	struct buf m;
 	int r;
 
+	failure_delay(counted);
 	if (counted) {
-		failure_delay();
 		/* the last allowed failure is answered with DISCONNECT (code 14) instead */
 		if (++c->srv->auth_fails >= c->srv->opts->max_auth_tries)
 			conn_fatal(c, SSH_DISCONNECT_NO_MORE_AUTH_METHODS_AVAILABLE,
@@ -296,7 +307,7 @@ static int svr_userauth_request(struct conn *c, uint8_t msg, struct buf *b)
 	(void)msg;
 	if (c->authed)
 		return 0; /* RFC 4252 5.1: requests after success are ignored */
-	svr_auth.req_start_ms = loop_now_ms();
+	clock_gettime(CLOCK_MONOTONIC, &svr_auth.req_start);
 	if (!c->srv->service_ok)
 		conn_fatal(c, SSH_DISCONNECT_PROTOCOL_ERROR, "auth request before ssh-userauth");
 	if ((r = buf_get_cstr(b, user, sizeof(user))) ||
@@ -338,7 +349,7 @@ static int svr_info_response(struct conn *c, uint8_t msg, struct buf *b)
 	(void)msg;
 	if (c->authed)
 		conn_fatal(c, SSH_DISCONNECT_PROTOCOL_ERROR, "INFO_RESPONSE after authentication");
-	svr_auth.req_start_ms = loop_now_ms();
+	clock_gettime(CLOCK_MONOTONIC, &svr_auth.req_start);
 	reply(c, svr_auth_kbdint_response(c, b), 0);
 	return 0;
 }

@@ -5,6 +5,7 @@
 #define SVR_AUTH_H
 
 #include <stdint.h>
+#include <time.h>
 
 #include "authkeys.h"
 #include "server.h"
@@ -32,7 +33,7 @@ struct svr_authstate {
 	int valid;                    /* exists and passed svr_user_check */
 	struct svr_user user;         /* the passwd entry, when it exists */
 	char pwhash[SVR_MAX_PWHASH];  /* from shadow (or passwd); secret, wiped */
-	uint64_t req_start_ms;        /* arrival of the request being answered */
+	struct timespec req_start;    /* arrival of the request being answered (monotonic) */
 	int pubkey_done, passwd_done; /* -t: each factor once */
 	unsigned lookups;             /* authorized_keys lookups (DB_MAX_PUBKEY_LOOKUPS) */
 	int kbdint_pending;           /* an INFO_REQUEST is out */

@@ -92,8 +92,9 @@ static int req_pty(struct conn *c, struct chansess *s, struct buf *b)
 	struct sess_pty_req p;
 	int r;
 
+	/* a TERM or mode string past our limits is refused, not the connection's end */
 	if ((r = sessreq_pty(b, &p)))
-		return r == ERR_INVALID ? 0 : r;
+		return r == ERR_INVALID || r == ERR_TOOBIG ? 0 : r;
 	if (c->srv->restrict_.no_pty) {
 		log_msg(LOG_INFO, "pty refused: no-pty in authorized_keys");
 		return 0;

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -99,6 +100,28 @@ static int pipes_to_socket(void)
 	return sp[0];
 }
 
+/* A dual-stack IPv6 socket (inetd or systemd listening on ::) shows an IPv4 client as
+ * ::ffff:a.b.c.d: made plain IPv4 here, as OpenSSH does, so that from= patterns, the
+ * logs and SSH_CONNECTION name the client by the address it has. */
+static socklen_t unmap_v4(struct sockaddr_storage *ss, socklen_t len)
+{
+	struct sockaddr_in6 s6;
+	struct sockaddr_in s4;
+
+	if (ss->ss_family != AF_INET6 || len < sizeof(s6))
+		return len;
+	memcpy(&s6, ss, sizeof(s6));
+	if (!IN6_IS_ADDR_V4MAPPED(&s6.sin6_addr))
+		return len;
+	memset(&s4, 0, sizeof(s4));
+	s4.sin_family = AF_INET;
+	s4.sin_port = s6.sin6_port;
+	memcpy(&s4.sin_addr, s6.sin6_addr.s6_addr + 12, 4);
+	memset(ss, 0, sizeof(*ss));
+	memcpy(ss, &s4, sizeof(s4));
+	return sizeof(s4);
+}
+
 int svr_inetd_run(const struct svr_opts *o, struct hostkeys *hk)
 {
 	static char ident[32];
@@ -116,8 +139,9 @@ int svr_inetd_run(const struct svr_opts *o, struct hostkeys *hk)
 	}
 	snprintf(peer, sizeof(peer), "inetd");
 	memset(&ss, 0, sizeof(ss));
-	if (getpeername(0, (struct sockaddr *)&ss, &sl) == 0 &&
-	    (ss.ss_family == AF_INET || ss.ss_family == AF_INET6) &&
+	if (getpeername(0, (struct sockaddr *)&ss, &sl) == 0)
+		sl = unmap_v4(&ss, sl);
+	if ((ss.ss_family == AF_INET || ss.ss_family == AF_INET6) &&
 	    getnameinfo((struct sockaddr *)&ss, sl, host, sizeof(host), serv, sizeof(serv),
 	                NI_NUMERICHOST | NI_NUMERICSERV) == 0)
 		snprintf(peer, sizeof(peer), ss.ss_family == AF_INET6 ? "[%s]:%s" : "%s:%s", host,

@@ -6,6 +6,7 @@
 #include <shadow.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -168,6 +169,13 @@ int svr_user_become(const struct svr_user *u)
 	/* the drop must be for good: no way back to root */
 	if (u->uid != 0 && (setuid(0) == 0 || seteuid(0) == 0)) {
 		log_msg(LOG_ERR, "privileges could be regained after setuid(%d)", (int)u->uid);
+		return ERR_IO;
+	}
+	/* The kernel makes us non-dumpable on the uid change unless fs.suid_dumpable is 1;
+	 * say so ourselves: the user's own processes must not ptrace this one, which holds
+	 * the signer's socket (host key signatures) and what root read before the drop. */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) {
+		log_msg(LOG_ERR, "prctl(PR_SET_DUMPABLE): %s", strerror(errno));
 		return ERR_IO;
 	}
 home:
