@@ -141,7 +141,7 @@ static int write_queue(int fd, struct buf *q)
 	return 0;
 }
 
-/* Appends data to q, moving the unwritten rest to the front first. */
+/* Appends data to q, at most max bytes pending. */
 static int queue_put(struct buf *q, size_t max, const uint8_t *p, size_t n)
 {
 	if (!q->data && q->max == 0) {
@@ -149,12 +149,10 @@ static int queue_put(struct buf *q, size_t max, const uint8_t *p, size_t n)
 		if (r)
 			return r;
 	}
-	if (q->pos) {
-		size_t left = buf_avail(q);
-		memmove(q->data, q->data + q->pos, left);
-		q->len = left;
-		q->pos = 0;
-	}
+	/* Amortised: move the unwritten rest forward once as much has been written as is
+	 * left, or when the new data would not fit behind it. */
+	if (q->pos && (q->pos >= buf_avail(q) || q->len + n > q->max))
+		buf_compact(q);
 	return buf_put_bytes(q, p, n);
 }
 

@@ -2,10 +2,13 @@
  * the key exchange, EXT_INFO) and the process setup around it. */
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -144,6 +147,9 @@ _Noreturn void svr_conn_run(int fd, const char *peer, struct hostkeys *hk, int u
 		fatal("Exit before auth from <%s>: cannot start the host key signer", peer);
 	atexit(stop_signer);
 	hostkeys_free(hk);
+	/* Key exchange and auth are round trips of small packets: no Nagle delay (fails
+	 * harmlessly on a pipe or a non-TCP socket in inetd mode). */
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){1}, sizeof(int));
 	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) != 0)
 		fatal("Exit before auth from <%s>: cannot set the socket non-blocking", peer);
 	if ((r = loop_init(&loop)) || (r = conn_init(&c, &svr_role, fd, loop, peer)))
