@@ -19,6 +19,7 @@
 #include "err.h"
 #include "keyfile.h"
 #include "log.h"
+#include "safetext.h"
 #include "util.h"
 
 #define SSH_MSG_USERAUTH_PK_OK 60
@@ -329,6 +330,7 @@ static void next_attempt(struct conn *c)
 {
 	struct cli_auth *a = c->cli->auth;
 	const char *ms = a->methods;
+	char shown[sizeof(a->methods)];
 	int r, tries = env_password() ? 1 : CLI_PASSWORD_TRIES;
 	int can_prompt = !cli_opts.batch_mode || env_password();
 
@@ -358,10 +360,12 @@ static void next_attempt(struct conn *c)
 			return;
 		a->pw_tries = tries;
 	}
+	/* the list is the server's: shown without escapes */
+	safetext(shown, sizeof(shown), (const uint8_t *)ms, strlen(ms), 0);
 	conn_fatal(c, SSH_DISCONNECT_NO_MORE_AUTH_METHODS_AVAILABLE,
 	           "Permission denied for %s: no more authentication methods to try (server "
 	           "allows: %s)",
-	           cli_opts.user, ms[0] ? ms : "none");
+	           cli_opts.user, shown[0] ? shown : "none");
 }
 
 static int on_service_accept(struct conn *c, uint8_t msg, struct buf *b)
@@ -373,8 +377,11 @@ static int on_service_accept(struct conn *c, uint8_t msg, struct buf *b)
 	(void)msg;
 	if ((r = buf_get_cstr(b, name, sizeof(name))) || (r = buf_end(b)))
 		return r;
-	if (strcmp(name, "ssh-userauth") != 0)
-		conn_fatal(c, SSH_DISCONNECT_PROTOCOL_ERROR, "server accepted service '%s'", name);
+	if (strcmp(name, "ssh-userauth") != 0) {
+		char shown[sizeof(name)];
+		safetext(shown, sizeof(shown), (const uint8_t *)name, strlen(name), 0);
+		conn_fatal(c, SSH_DISCONNECT_PROTOCOL_ERROR, "server accepted service '%s'", shown);
+	}
 	/* "none" first: the answer lists the methods (RFC 4252 5.2) */
 	c->cli->auth->inflight = M_NONE;
 	if ((r = put_head(c, &m, "none")))
@@ -424,7 +431,7 @@ static int on_success(struct conn *c, uint8_t msg, struct buf *b)
 static int on_banner(struct conn *c, uint8_t msg, struct buf *b)
 {
 	const uint8_t *text, *lang;
-	size_t n, ln, i;
+	size_t n, ln;
 	char *out;
 	int r;
 
@@ -437,23 +444,23 @@ static int on_banner(struct conn *c, uint8_t msg, struct buf *b)
 		return 0;
 	if (!(out = malloc(n + 1)))
 		return 0;
-	/* no terminal escapes from the server (RFC 4252 5.4 asks clients to filter) */
-	for (i = 0; i < n; i++)
-		out[i] = (text[i] < 0x20 && text[i] != '\n' && text[i] != '\t') || text[i] == 0x7f
-		                 ? '?' : (char)text[i];
-	out[n] = 0;
-	fprintf(stderr, "%s%s", out, out[n - 1] == '\n' ? "" : "\n");
+	/* no terminal escapes from the server (RFC 4252 5.4 asks clients to filter): C0,
+	 * DEL and C1 controls, and UTF-8 only when the terminal speaks it */
+	n = safetext(out, n + 1, text, n, SAFETEXT_NEWLINES | safetext_locale_flags());
+	if (n)
+		fprintf(stderr, "%s%s", out, out[n - 1] == '\n' ? "" : "\n");
 	free(out);
 	return 0;
 }
 
 static void show_text(const uint8_t *p, size_t n, FILE *tty)
 {
-	size_t i;
-	for (i = 0; i < n && i < 1024; i++)
-		fputc(p[i] < 0x20 && p[i] != '\n' ? '?' : p[i] == 0x7f ? '?' : p[i], tty);
-	if (n)
-		fputc('\n', tty);
+	char out[1024];
+
+	if (!n)
+		return;
+	safetext(out, sizeof(out), p, n, SAFETEXT_NEWLINES | safetext_locale_flags());
+	fprintf(tty, "%s\n", out);
 }
 
 /* 60: INFO_REQUEST during keyboard-interactive (RFC 4256 3.2); PASSWD_CHANGEREQ during
@@ -497,13 +504,10 @@ static int on_60(struct conn *c, uint8_t msg, struct buf *b)
 		size_t pl;
 		int echo;
 		char prompt[256], ans[DB_MAX_PASSWORD + 1];
-		size_t j;
 
 		if ((r = buf_get_string(b, &pr, &pl)) || (r = buf_get_bool(b, &echo)))
 			goto out;
-		for (j = 0; j < pl && j < sizeof(prompt) - 1; j++)
-			prompt[j] = pr[j] < 0x20 || pr[j] == 0x7f ? '?' : (char)pr[j];
-		prompt[j] = 0;
+		safetext(prompt, sizeof(prompt), pr, pl, safetext_locale_flags());
 		c->cli->auth->kbd_prompted = 1;
 		if (env_password() && !echo) {
 			snprintf(ans, sizeof(ans), "%s", env_password());

@@ -155,6 +155,38 @@ static unsigned number(const char *what, const char *s, unsigned long max)
 	return (unsigned)v;
 }
 
+/* Host and user names from the command line end up in %h and %r of a proxy command run
+ * by sh -c and in the argument list of an inner hop's dbclient: as OpenSSH (since 9.6,
+ * CVE-2023-51385), none may start with '-' or hold shell metacharacters, spaces or
+ * controls, whatever a program that handed them to us let through. */
+static const char shell_meta[] = "'`\"$\\;&<>|(){}";
+
+int cli_valid_host(const char *s)
+{
+	size_t i;
+
+	if (s[0] == '-' || s[0] == 0)
+		return 0;
+	for (i = 0; s[i]; i++)
+		if (strchr(shell_meta, s[i]) || (unsigned char)s[i] <= 0x20 ||
+		    (unsigned char)s[i] == 0x7f)
+			return 0;
+	return 1;
+}
+
+int cli_valid_user(const char *s)
+{
+	size_t i;
+
+	if (s[0] == '-')
+		return 0;
+	for (i = 0; s[i]; i++)
+		if (strchr(shell_meta, s[i]) || (unsigned char)s[i] < 0x20 ||
+		    (unsigned char)s[i] == 0x7f || (s[i] == ' ' && s[i + 1] == '-'))
+			return 0;
+	return 1;
+}
+
 /* [user@]host[/port] */
 static void parse_hop(const char *s, struct cli_hop *h)
 {
@@ -176,6 +208,8 @@ static void parse_hop(const char *s, struct cli_hop *h)
 		h->port = number("port", slash + 1, 65535);
 	if (slash && h->port == 0)
 		die("bad port in '%s'", s);
+	if (!cli_valid_host(h->host) || !cli_valid_user(h->user))
+		die("bad characters in user or host name '%s'", s);
 }
 
 static void parse_hosts(struct cli_opts *o, const char *arg)
@@ -380,6 +414,8 @@ static void cfg_warn(void *arg, const char *file, unsigned line, const char *msg
 	warn("%s line %u: %s", file, line, msg);
 }
 
+static int cfg_checkperm; /* reading ~/.ssh/config rather than -F */
+
 static int read_text(const char *path, char **text, size_t *n)
 {
 	FILE *f = fopen(path, "r");
@@ -388,9 +424,22 @@ static int read_text(const char *path, char **text, size_t *n)
 
 	if (!f)
 		return ERR_IO;
+	if (fstat(fileno(f), &st) == 0 && S_ISCHR(st.st_mode)) {
+		/* -F /dev/null, as people use with OpenSSH: no configuration */
+		fclose(f);
+		*n = 0;
+		return (*text = malloc(1)) ? 0 : ERR_NOMEM;
+	}
 	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode) || st.st_size > DB_CFG_MAX_FILE) {
 		fclose(f);
 		return ERR_INVALID;
+	}
+	/* a config file runs commands (ProxyCommand): ~/.ssh/config (and what it includes)
+	 * that someone else owns or may write is refused, as OpenSSH's "Bad owner or
+	 * permissions" (readconf.c); -F files are the user's explicit choice */
+	if (cfg_checkperm && ((st.st_uid != 0 && st.st_uid != getuid()) || (st.st_mode & 022))) {
+		fclose(f);
+		die("Bad owner or permissions on %s", path);
 	}
 	*text = malloc((size_t)st.st_size + 1);
 	if (!*text) {
@@ -412,7 +461,8 @@ static int parse_file(struct sshcfg *cfg, const struct sshcfg_ctx *ctx, const ch
 
 	if (r) {
 		if (must_exist)
-			die("cannot read config file %s: %s", path, strerror(errno));
+			die("cannot read config file %s: %s", path,
+			    r == ERR_IO ? strerror(errno) : err_str(r));
 		return 0;
 	}
 	r = sshcfg_parse(cfg, ctx, path, text, n, depth);
@@ -478,6 +528,8 @@ static void resolve(struct cmdline *cl)
 	ctx.include = cfg_include;
 	ctx.warn = cfg_warn;
 	ctx.warn_ignored = cl->verbose;
+	if (cl->user && !cli_valid_user(cl->user))
+		die("bad characters in user name '%s'", cl->user);
 	if (cl->user && !cfg->val[CFG_USER] && !t->user[0])
 		(void)sshcfg_set(cfg, CFG_USER, cl->user);
 	if (cl->cfgfile) {
@@ -485,7 +537,9 @@ static void resolve(struct cmdline *cl)
 			parse_file(cfg, &ctx, cl->cfgfile, 0, 1);
 	} else {
 		snprintf(path, sizeof(path), "%s/.ssh/config", home_dir());
+		cfg_checkperm = 1;
 		parse_file(cfg, &ctx, path, 0, 0);
+		cfg_checkperm = 0;
 	}
 
 	o->host_alias = t->host;

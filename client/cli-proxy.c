@@ -108,6 +108,8 @@ static int parse_jump(const char *v, struct cli_hop *hops, int *n)
 		memset(h, 0, sizeof(*h));
 		r = fwd_parse_jump(tok, h->user, sizeof(h->user), h->host, sizeof(h->host), &port);
 		h->port = port;
+		if (!r && (!cli_valid_host(h->host) || !cli_valid_user(h->user)))
+			r = ERR_FORMAT; /* it becomes an inner dbclient's argument */
 		if (!r)
 			(*n)++;
 	}
@@ -206,6 +208,10 @@ static int spawn(const char *path, char *const *argv, int *fd)
 		/* the child: its stdin and stdout are the socket; stderr stays ours */
 		if (dup2(sv[1], 0) < 0 || dup2(sv[1], 1) < 0)
 			_exit(255);
+		/* dup2 onto itself keeps close-on-exec: when stdin or stdout was closed, the
+		 * socket may already be 0 or 1 */
+		(void)fcntl(0, F_SETFD, 0);
+		(void)fcntl(1, F_SETFD, 0);
 		signal(SIGPIPE, SIG_DFL);
 		execv(path, argv);
 		if (errno == ENOENT && strchr(path, '/') == NULL)

@@ -19,6 +19,7 @@
 #include "client.h"
 #include "err.h"
 #include "log.h"
+#include "safetext.h"
 #include "util.h"
 
 #pragma weak cli_fwd_start
@@ -49,11 +50,17 @@ static struct loop_timer keepalive_timer, idle_timer;
 static unsigned keepalive_unanswered;
 static int first_reply_seen; /* the exec/shell/subsystem reply comes first */
 
-static void record_signal(const char *name, const char *msg)
+static void record_signal(const uint8_t *name, size_t nl, const uint8_t *msg, size_t ml)
 {
-	/* a remote signal is status 255 with a message (as OpenSSH's ssh) */
+	char sname[32], smsg[256];
+
+	/* a remote signal is status 255 with a message (as OpenSSH's ssh); both strings
+	 * are the server's: no escapes for the terminal in them, and cut to size */
+	safetext(sname, sizeof(sname), name, nl, 0);
+	safetext(smsg, sizeof(smsg), msg, ml, safetext_locale_flags());
 	cli_tty_restore();
-	log_msg(LOG_ERR, "remote command killed by signal %s%s%s", name, msg[0] ? ": " : "", msg);
+	log_msg(LOG_ERR, "remote command killed by signal %s%s%s", sname, smsg[0] ? ": " : "",
+	        smsg);
 	cli_set_exit_status(255);
 }
 
@@ -169,14 +176,16 @@ static int sess_request(struct conn *c, struct channel *ch, const char *req, int
 		return 1;
 	}
 	if (!strcmp(req, "exit-signal")) {
-		char name[32], msg[256], lang[32];
+		/* RFC 4254 6.10: any message length is valid; record_signal shortens it */
+		const uint8_t *name, *msg, *lang;
+		size_t nl, ml, ll;
 		int core, r;
-		if ((r = buf_get_cstr(b, name, sizeof(name))) || (r = buf_get_bool(b, &core)) ||
-		    (r = buf_get_cstr(b, msg, sizeof(msg))) || (r = buf_get_cstr(b, lang, sizeof(lang))))
+		if ((r = buf_get_string(b, &name, &nl)) || (r = buf_get_bool(b, &core)) ||
+		    (r = buf_get_string(b, &msg, &ml)) || (r = buf_get_string(b, &lang, &ll)))
 			return r;
 		(void)buf_skip(b, buf_avail(b));
 		c->cli->got_exit = 1;
-		record_signal(name, msg);
+		record_signal(name, nl, msg, ml);
 		return 1;
 	}
 	(void)buf_skip(b, buf_avail(b)); /* eow@openssh.com and others: nothing to do */
@@ -334,12 +343,10 @@ static void winch_io(void *arg, int fd, short rev)
 static int setup_winch(struct conn *c)
 {
 	struct sigaction sa;
-	int i;
 
-	if (pipe(sess.winch_pipe) != 0)
+	/* close-on-exec: no child of ours (a proxy command, $SSH_ASKPASS) needs it */
+	if (pipe2(sess.winch_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
 		return ERR_IO;
-	for (i = 0; i < 2; i++)
-		fcntl(sess.winch_pipe[i], F_SETFL, fcntl(sess.winch_pipe[i], F_GETFL) | O_NONBLOCK);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_winch;
 	sa.sa_flags = SA_RESTART;

@@ -118,6 +118,15 @@ size_t cli_tty_escapes(struct conn *c, uint8_t *p, size_t n)
 {
 	size_t i, o = 0;
 
+	if (after_tilde && n) {
+		/* a tilde held back from the last read: put it in front and look at it again,
+		 * so that the output never overtakes the input (one byte of room, see
+		 * client.h) */
+		memmove(p + 1, p, n);
+		p[0] = '~';
+		n++;
+		after_tilde = 0;
+	}
 	for (i = 0; i < n; i++) {
 		uint8_t ch = p[i];
 		if (after_tilde) {
@@ -149,7 +158,7 @@ size_t cli_tty_escapes(struct conn *c, uint8_t *p, size_t n)
 				continue;
 			default:
 				/* not an escape: the tilde goes out after all, with this byte
-				 * (there is room: the tilde's own byte was dropped) */
+				 * (there is room: the tilde's own byte, just before, was dropped) */
 				p[o++] = '~';
 				break;
 			}

@@ -128,6 +128,10 @@ void cli_set_exit_status(int status);
 /* ---- cli-main.c */
 /* Expands a leading ~/ to $HOME (or the passwd entry); a new string. */
 char *cli_expand_path(const char *p);
+/* 1 when a host / user name is safe as a proxy command's %h / %r and as an inner hop's
+ * argument: no leading '-', no shell metacharacters, spaces or controls (as OpenSSH). */
+int cli_valid_host(const char *s);
+int cli_valid_user(const char *s);
 
 /* ---- cli-conn.c */
 /* Opens the TCP connection to o->host:o->port (getaddrinfo: IPv4 and IPv6, -b, -4/-6,

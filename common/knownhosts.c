@@ -73,13 +73,21 @@ int host_pattern_list(const char *name, const char *list, size_t len, const char
 
 int knownhosts_name(const char *host, unsigned port, char *out, size_t outsz)
 {
+	size_t i;
 	int n;
 
 	if (port == 22 || port == 0)
 		n = snprintf(out, outsz, "%s", host);
 	else
 		n = snprintf(out, outsz, "[%s]:%u", host, port);
-	return n < 0 || (size_t)n >= outsz ? ERR_TOOBIG : 0;
+	if (n < 0 || (size_t)n >= outsz)
+		return ERR_TOOBIG;
+	/* DNS names are case-insensitive and OpenSSH lowercases them before hashing: a
+	 * hashed line for "example.com" must match "Example.COM" too, or a changed key
+	 * would pass for a new host (and accept-new would take it) */
+	for (i = 0; out[i]; i++)
+		out[i] = (char)lower((unsigned char)out[i]);
+	return 0;
 }
 
 /* The next field separated by spaces or tabs, viewed by p and n; returns 0 at the end. */
@@ -210,12 +218,13 @@ int knownhosts_line(const char *name, const struct key *k, struct buf *out)
 	size_t i;
 	int r;
 
-	/* the name becomes a field of a line: nothing that would split or extend it */
+	/* the name becomes a field of a line: nothing that would split or extend it, nor
+	 * make it a pattern (* ?), a negation (!), a hash (|) or a marker (@) */
 	for (i = 0; name[i]; i++)
 		if ((unsigned char)name[i] <= 0x20 || (unsigned char)name[i] >= 0x7f ||
-		    name[i] == ',' || name[i] == '#')
+		    strchr(",#*?", name[i]))
 			return ERR_INVALID;
-	if (i == 0)
+	if (i == 0 || strchr("!|@", name[0]))
 		return ERR_INVALID;
 	memset(&blob, 0, sizeof(blob));
 	if ((r = buf_init(&blob, 256, DB_MAX_PUBKEY_BLOB)) || (r = key_put_blob(k, &blob)))

@@ -29,7 +29,8 @@ int host_pattern_match(const char *name, const char *pat, size_t patlen);
  * none matches (OpenSSH's match_hostname). */
 int host_pattern_list(const char *name, const char *list, size_t len, const char *seps);
 
-/* The name as known_hosts keeps it: "host" for port 22, "[host]:port" otherwise. */
+/* The name as known_hosts keeps it: "host" for port 22, "[host]:port" otherwise,
+ * lowercased (as OpenSSH, so that hashed lines match whatever case was typed). */
 int knownhosts_name(const char *host, unsigned port, char *out, size_t outsz);
 
 /* What the lines read so far say about one host and the key it presented. */

@@ -67,6 +67,13 @@ static void test_name(void)
 	CHECK_OK(knownhosts_name("127.0.0.1", 2222, n, sizeof(n)));
 	CHECK(strcmp(n, "[127.0.0.1]:2222") == 0);
 	CHECK(knownhosts_name("127.0.0.1", 2222, n, 5) == ERR_TOOBIG);
+	/* lowercased: a hashed line for example.com (ssh-keygen -H) is found whatever
+	 * case the host was typed in, so that a changed key is not taken for a new host */
+	CHECK_OK(knownhosts_name("Example.COM", 2222, n, sizeof(n)));
+	CHECK(strcmp(n, "[example.com]:2222") == 0);
+	CHECK_OK(knownhosts_name("EXAMPLE.com", 22, n, sizeof(n)));
+	CHECK(strcmp(n, "example.com") == 0);
+	CHECK(check(n, HASHED_NAME " ssh-ed25519 " OTHER_B64 "\n").status == KH_CHANGED);
 }
 
 static void test_plain(void)
@@ -168,6 +175,12 @@ static void test_write(void)
 	CHECK(knownhosts_line("a b", k, &out) == ERR_INVALID);
 	CHECK(knownhosts_line("a\nb", k, &out) == ERR_INVALID);
 	CHECK(knownhosts_line("", k, &out) == ERR_INVALID);
+	/* a name that would read back as a pattern, negation, hash or marker */
+	CHECK(knownhosts_line("*", k, &out) == ERR_INVALID);
+	CHECK(knownhosts_line("a?c", k, &out) == ERR_INVALID);
+	CHECK(knownhosts_line("!h", k, &out) == ERR_INVALID);
+	CHECK(knownhosts_line("|1|x", k, &out) == ERR_INVALID);
+	CHECK(knownhosts_line("@revoked", k, &out) == ERR_INVALID);
 	/* what we write, we read back */
 	buf_init(&b, 64, 4096);
 	key_put_blob(k, &b);
