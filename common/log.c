@@ -5,17 +5,21 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "safetext.h"
+
 static const char *log_ident = "dropbear";
 static int log_where = LOG_TO_STDERR;
 static int verbose;
 static fatal_hook_fn fatal_hook;
 static void *fatal_arg;
 static int in_fatal;
+static unsigned text_flags; /* SAFETEXT_UTF8 when the locale shows UTF-8 */
 
 void log_init(const char *ident, int where)
 {
 	log_ident = ident;
 	log_where = where;
+	text_flags = safetext_locale_flags();
 	if (where & LOG_TO_SYSLOG)
 		openlog(ident, LOG_PID | LOG_NDELAY, LOG_AUTHPRIV);
 }
@@ -25,13 +29,11 @@ int log_verbose(void) { return verbose; }
 
 void log_vmsg(int prio, const char *fmt, va_list ap)
 {
-	char line[1024];
-	size_t i;
+	char raw[1024], line[1024];
 
-	vsnprintf(line, sizeof(line), fmt, ap);
-	for (i = 0; line[i]; i++) /* one line, no terminal escapes from peers */
-		if ((unsigned char)line[i] < 0x20 || line[i] == 0x7f)
-			line[i] = '?';
+	vsnprintf(raw, sizeof(raw), fmt, ap);
+	/* one line, and no terminal escapes from peers: C0, DEL, C1 and bad UTF-8 */
+	safetext(line, sizeof(line), (const uint8_t *)raw, strlen(raw), text_flags);
 	if (log_where & LOG_TO_SYSLOG)
 		syslog(prio, "%s", line);
 	if (log_where & LOG_TO_STDERR) {
