@@ -26,25 +26,12 @@
 static struct cli_state cli;
 static struct conn the_conn;
 
-static _Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static _Noreturn void die(const char *fmt, ...)
-{
-	char line[600];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	log_msg(LOG_ERR, "%s", line);
-	exit(255);
-}
-
 /* ---- known_hosts */
 
 static void kh_name(const struct cli_opts *o, char *out, size_t outsz)
 {
 	if (knownhosts_name(o->host, o->port, out, outsz))
-		die("host name too long");
+		cli_die("host name too long");
 }
 
 /* Streams the file through the line checker; a missing file is an empty one. */
@@ -402,9 +389,9 @@ static void bind_local(int fd, const struct cli_opts *o, int family)
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_PASSIVE;
 	if (getaddrinfo(host[0] ? host : NULL, port && *port ? port : "0", &hints, &res) != 0)
-		die("-b %s: cannot resolve", o->bind_addr);
+		cli_die("-b %s: cannot resolve", o->bind_addr);
 	if (bind(fd, res->ai_addr, res->ai_addrlen) != 0)
-		die("-b %s: cannot bind: %s", o->bind_addr, strerror(errno));
+		cli_die("-b %s: cannot bind: %s", o->bind_addr, strerror(errno));
 	freeaddrinfo(res);
 }
 
@@ -420,14 +407,14 @@ int cli_connect(const struct cli_opts *o)
 	r = kex_proposal_make(&p, 1, "ssh-ed25519", o->kex, o->ciphers, o->macs, 0);
 	kex_proposal_free(&p);
 	if (r)
-		die("unknown or malformed algorithm in -c/-m/Ciphers/MACs/KexAlgorithms "
+		cli_die("unknown or malformed algorithm in -c/-m/Ciphers/MACs/KexAlgorithms "
 		    "(-c help, -m help list them)");
 	snprintf(port, sizeof(port), "%u", o->port);
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = o->family;
 	hints.ai_socktype = SOCK_STREAM;
 	if ((r = getaddrinfo(o->host, port, &hints, &res)) != 0)
-		die("cannot resolve %s: %s", o->host, gai_strerror(r));
+		cli_die("cannot resolve %s: %s", o->host, gai_strerror(r));
 	for (ai = res; ai; ai = ai->ai_next) {
 		struct pollfd pf;
 		socklen_t sl = sizeof(err);
@@ -457,7 +444,7 @@ int cli_connect(const struct cli_opts *o)
 	}
 	freeaddrinfo(res);
 	if (fd < 0)
-		die("connect to %s port %u: %s", o->host, o->port, strerror(err));
+		cli_die("connect to %s port %u: %s", o->host, o->port, strerror(err));
 	/* Small packets (keystrokes, window adjusts) must not wait for Nagle's 40 ms. */
 	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){1}, sizeof(int));
 	return fd;
@@ -497,9 +484,9 @@ _Noreturn void cli_conn_run(int fd, const char *peer)
 	memset(&cli, 0, sizeof(cli));
 	cli.opts = &cli_opts;
 	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) != 0)
-		die("cannot set the socket non-blocking");
+		cli_die("cannot set the socket non-blocking");
 	if ((r = loop_init(&loop)) || (r = conn_init(c, &cli_role, fd, loop, peer)))
-		die("%s", err_str(r));
+		cli_die("%s", err_str(r));
 	c->cli = &cli;
 	c->exit_prefix = "Disconnected";
 	if ((r = conn_start(c)))

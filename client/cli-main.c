@@ -90,16 +90,15 @@ static void usage(FILE *f)
 	        DB_VERSION, DB_RECV_WINDOW);
 }
 
-static _Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static _Noreturn void die(const char *fmt, ...)
+/* One line on stderr ("dbclient: ...", control characters replaced) and status 255: a
+ * connection, auth or command-line error (issue: exit 255 with one clear line). */
+_Noreturn void cli_die(const char *fmt, ...)
 {
-	char line[600];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
+	log_vmsg(LOG_ERR, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "dbclient: %s\n", line);
 	exit(255);
 }
 
@@ -151,7 +150,7 @@ static unsigned number(const char *what, const char *s, unsigned long max)
 	errno = 0;
 	v = strtoul(s, &end, 10);
 	if (errno || end == s || *end || s[0] == '-' || v > max)
-		die("%s: '%s' is not a number from 0 to %lu", what, s, max);
+		cli_die("%s: '%s' is not a number from 0 to %lu", what, s, max);
 	return (unsigned)v;
 }
 
@@ -196,20 +195,20 @@ static void parse_hop(const char *s, struct cli_hop *h)
 	memset(h, 0, sizeof(*h));
 	if (at) {
 		if ((size_t)(at - s) >= sizeof(h->user) || at == s)
-			die("bad user name in '%s'", s);
+			cli_die("bad user name in '%s'", s);
 		memcpy(h->user, s, (size_t)(at - s));
 	}
 	slash = strchr(host, '/');
 	hl = slash ? (size_t)(slash - host) : strlen(host);
 	if (hl == 0 || hl >= sizeof(h->host))
-		die("bad host name in '%s'", s);
+		cli_die("bad host name in '%s'", s);
 	memcpy(h->host, host, hl);
 	if (slash)
 		h->port = number("port", slash + 1, 65535);
 	if (slash && h->port == 0)
-		die("bad port in '%s'", s);
+		cli_die("bad port in '%s'", s);
 	if (!cli_valid_host(h->host) || !cli_valid_user(h->user))
-		die("bad characters in user or host name '%s'", s);
+		cli_die("bad characters in user or host name '%s'", s);
 }
 
 static void parse_hosts(struct cli_opts *o, const char *arg)
@@ -217,16 +216,16 @@ static void parse_hosts(struct cli_opts *o, const char *arg)
 	char *copy = strdup(arg), *save = NULL, *tok;
 
 	if (!copy)
-		die("out of memory");
+		cli_die("out of memory");
 	o->host_arg = arg;
 	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		if (o->nhops >= DB_MAX_HOPS)
-			die("more than %d hops in '%s'", DB_MAX_HOPS, arg);
+			cli_die("more than %d hops in '%s'", DB_MAX_HOPS, arg);
 		parse_hop(tok, &o->hops[o->nhops++]);
 	}
 	free(copy);
 	if (o->nhops == 0)
-		die("no host in '%s'", arg);
+		cli_die("no host in '%s'", arg);
 }
 
 static void list_algs(const char *what)
@@ -271,7 +270,7 @@ static void o_option(struct cmdline *cl, const char *arg)
 	} else if (r == ERR_TOOBIG) {
 		warn("too many -o %s", arg);
 	} else if (r) {
-		die("bad option -o '%s'", arg);
+		cli_die("bad option -o '%s'", arg);
 	}
 }
 
@@ -312,7 +311,7 @@ static void parse_args(struct cmdline *cl, int argc, char **argv)
 				else if (i + 1 < argc)
 					arg = argv[++i];
 				else
-					die("option -%c needs an argument", ch);
+					cli_die("option -%c needs an argument", ch);
 			}
 			switch (ch) {
 			case 'p': cl->port = arg; break;
@@ -339,23 +338,23 @@ static void parse_args(struct cmdline *cl, int argc, char **argv)
 				                              : &o->remote_fwd[o->nremote_fwd];
 				int *n = ch == 'L' ? &o->nlocal_fwd : &o->nremote_fwd;
 				if (*n >= DB_MAX_CLI_FWDS)
-					die("more than %d -%c forwardings", DB_MAX_CLI_FWDS, ch);
+					cli_die("more than %d -%c forwardings", DB_MAX_CLI_FWDS, ch);
 				if (fwd_parse_spec(arg, ch == 'R' ? FWD_LISTEN_PORT0 : 0, f))
-					die("bad forwarding -%c '%s'", ch, arg);
+					cli_die("bad forwarding -%c '%s'", ch, arg);
 				(*n)++;
 				break;
 			}
 			case 'W':
 				o->recv_window = number("-W", arg, DB_MAX_RECV_WINDOW);
 				if (o->recv_window == 0)
-					die("-W: the window must not be 0");
+					cli_die("-W: the window must not be 0");
 				break;
 			case 'K': o->keepalive = number("-K", arg, 1u << 30); break;
 			case 'I': o->idle_timeout = number("-I", arg, 1u << 30); break;
 			case 'B':
 				if (fwd_parse_hostport(arg, 0, o->netcat_host, sizeof(o->netcat_host),
 				                       &o->netcat_port))
-					die("bad -B '%s': want host:port", arg);
+					cli_die("bad -B '%s': want host:port", arg);
 				break;
 			case 'J': o->proxy_cmd = arg; break;
 			case 'c':
@@ -377,7 +376,7 @@ static void parse_args(struct cmdline *cl, int argc, char **argv)
 					warn("ignoring option -%c", ch);
 				break;
 			case 'G':
-				die("-G is not supported");
+				cli_die("-G is not supported");
 			default:
 				if (arg && openssh_opt_has_arg(ch)) {
 					if (ch != 'e' || strcmp(arg, "none") != 0)
@@ -391,12 +390,12 @@ static void parse_args(struct cmdline *cl, int argc, char **argv)
 		}
 	}
 	if (!o->host_arg)
-		die("no host given (dbclient -h for help)");
+		cli_die("no host given (dbclient -h for help)");
 	if (cmd_start > 0) {
 		for (i = cmd_start; i < argc; i++)
 			total += strlen(argv[i]) + 1;
 		if (!(o->command = malloc(total)))
-			die("out of memory");
+			cli_die("out of memory");
 		o->command[0] = 0;
 		for (i = cmd_start; i < argc; i++) {
 			if (i > cmd_start)
@@ -439,7 +438,7 @@ static int read_text(const char *path, char **text, size_t *n)
 	 * permissions" (readconf.c); -F files are the user's explicit choice */
 	if (cfg_checkperm && ((st.st_uid != 0 && st.st_uid != getuid()) || (st.st_mode & 022))) {
 		fclose(f);
-		die("Bad owner or permissions on %s", path);
+		cli_die("Bad owner or permissions on %s", path);
 	}
 	*text = malloc((size_t)st.st_size + 1);
 	if (!*text) {
@@ -461,7 +460,7 @@ static int parse_file(struct sshcfg *cfg, const struct sshcfg_ctx *ctx, const ch
 
 	if (r) {
 		if (must_exist)
-			die("cannot read config file %s: %s", path,
+			cli_die("cannot read config file %s: %s", path,
 			    r == ERR_IO ? strerror(errno) : err_str(r));
 		return 0;
 	}
@@ -529,7 +528,7 @@ static void resolve(struct cmdline *cl)
 	ctx.warn = cfg_warn;
 	ctx.warn_ignored = cl->verbose;
 	if (cl->user && !cli_valid_user(cl->user))
-		die("bad characters in user name '%s'", cl->user);
+		cli_die("bad characters in user name '%s'", cl->user);
 	if (cl->user && !cfg->val[CFG_USER] && !t->user[0])
 		(void)sshcfg_set(cfg, CFG_USER, cl->user);
 	if (cl->cfgfile) {
@@ -554,7 +553,7 @@ static void resolve(struct cmdline *cl)
 	else
 		o->port = 22;
 	if (o->port == 0)
-		die("port 0 is not a port");
+		cli_die("port 0 is not a port");
 
 	o->batch_mode = yesno_opt(cfg, CFG_BATCHMODE, 0);
 	o->password_auth = yesno_opt(cfg, CFG_PASSWORDAUTHENTICATION, 1);
@@ -632,7 +631,7 @@ static void resolve(struct cmdline *cl)
 		o->known_hosts = strdup(path);
 	}
 	if (!o->known_hosts)
-		die("out of memory");
+		cli_die("out of memory");
 
 	/* identities: the named ones, or the defaults that exist */
 	for (i = 0; i < cfg->nmulti[CFG_IDENTITYFILE - CFG_NSINGLE]; i++)
@@ -661,7 +660,7 @@ static void resolve(struct cmdline *cl)
 	}
 	o->tty = cl->tty;
 	if (o->subsystem && !o->command)
-		die("-s needs a subsystem name as the command");
+		cli_die("-s needs a subsystem name as the command");
 	if (!o->recv_window)
 		o->recv_window = DB_RECV_WINDOW;
 	o->verbose = cl->verbose;
@@ -680,7 +679,7 @@ int client_main(int argc, char **argv)
 	parse_args(&cl, argc, argv);
 	log_set_verbose(cl.verbose);
 	if ((r = crypto_init()))
-		die("crypto init: %s", err_str(r));
+		cli_die("crypto init: %s", err_str(r));
 	resolve(&cl);
 	signal(SIGPIPE, SIG_IGN);
 	if (cli_opts.hk_check == CLI_HK_OFF)
@@ -688,9 +687,9 @@ int client_main(int argc, char **argv)
 
 	if (cli_opts.proxy_cmd || cli_opts.proxy_jump || cli_opts.nhops > 1) {
 		if (!cli_proxy_connect)
-			die("proxy commands and multihop are not supported in this build");
+			cli_die("proxy commands and multihop are not supported in this build");
 		if ((r = cli_proxy_connect(&cli_opts, &fd, peer, sizeof(peer))))
-			die("cannot connect through the proxy: %s", err_str(r));
+			cli_die("cannot connect through the proxy: %s", err_str(r));
 	} else {
 		fd = cli_connect(&cli_opts);
 		snprintf(peer, sizeof(peer), "%s:%u", cli_opts.host, cli_opts.port);

@@ -185,4 +185,7 @@ const struct chan_type *const *cli_fwd_chan_types(void);
 /* A global request reply for a tcpip-forward we sent (success 1, b has the data). */
 void cli_fwd_global_reply(struct chan_table *t, int success, struct buf *b);
 
+/* Ends dbclient with one line on stderr and exit status 255 (cli-main.c). */
+_Noreturn void cli_die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 #endif
