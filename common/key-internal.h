@@ -73,6 +73,9 @@ extern const struct key_ops key_rsa_ops;
 /* A zeroed key of type t with its family member initialised; ERR_UNSUPPORTED if the
  * type is unknown or compiled out. */
 int key_new(enum key_type t, struct key **out);
+/* Reads the type name (a string) from b and makes an empty key of that type:
+ * ERR_UNSUPPORTED for an unknown or compiled-out type. */
+int key_new_named(struct buf *b, struct key **out);
 
 /* ---- private-key constructors (k from key_new, public only so far).
  * Each checks the parts against each other and returns ERR_MISMATCH when they disagree,

@@ -137,24 +137,31 @@ int key_generate(enum key_type t, unsigned bits, struct key **out)
 	return 0;
 }
 
+int key_new_named(struct buf *b, struct key **out)
+{
+	const uint8_t *name;
+	size_t namelen;
+	enum key_type t;
+	int r;
+
+	if ((r = buf_get_string(b, &name, &namelen)) != 0)
+		return r;
+	if ((t = key_type_from_name((const char *)name, namelen)) == KEY_NONE)
+		return ERR_UNSUPPORTED;
+	return key_new(t, out);
+}
+
 int key_from_blob(const uint8_t *blob, size_t n, struct key **out)
 {
 	struct buf b;
-	const uint8_t *name;
-	size_t namelen;
 	struct key *k;
-	enum key_type t;
 	int r;
 
 	*out = NULL;
 	if (n > DB_MAX_PUBKEY_BLOB)
 		return ERR_TOOBIG;
 	buf_view(&b, blob, n);
-	if ((r = buf_get_string(&b, &name, &namelen)) != 0)
-		return r;
-	if ((t = key_type_from_name((const char *)name, namelen)) == KEY_NONE)
-		return ERR_UNSUPPORTED;
-	if ((r = key_new(t, &k)) != 0)
+	if ((r = key_new_named(&b, &k)) != 0)
 		return r;
 	r = k->ops->get_public(k, &b);
 	if (!r)

@@ -107,23 +107,16 @@ static int db_get_rsa(struct key *k, struct buf *b)
 int keyfile_dropbear_parse(const uint8_t *data, size_t n, struct key **out)
 {
 	struct buf b;
-	const uint8_t *name;
-	size_t namelen;
 	struct key *k;
-	enum key_type t;
 	int r;
 
 	*out = NULL;
 	if (n > DB_MAX_KEYFILE)
 		return ERR_TOOBIG;
 	buf_view(&b, data, n);
-	if ((r = buf_get_string(&b, &name, &namelen)) != 0)
+	if ((r = key_new_named(&b, &k)) != 0)
 		return r;
-	if ((t = key_type_from_name((const char *)name, namelen)) == KEY_NONE)
-		return ERR_UNSUPPORTED;
-	if ((r = key_new(t, &k)) != 0)
-		return r;
-	switch (t) {
+	switch (k->type) {
 #if DB_KEY_ED25519
 	case KEY_ED25519: r = db_get_ed25519(k, &b); break;
 #endif
