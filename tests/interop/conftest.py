@@ -176,6 +176,13 @@ class Server:
             time.sleep(0.05)
 
 
+def option(name):
+    """A numeric #define from options.h (compile-time switches some tests depend on)."""
+    with open(os.path.join(ROOT, "options.h")) as f:
+        m = re.search(r"^#define\s+%s\s+(\d+)" % name, f.read(), re.M)
+    return int(m.group(1)) if m else None
+
+
 @pytest.fixture
 def server_factory(tmp_path):
     """Starts extra servers with given keys/options; all are killed at teardown."""
@@ -191,6 +198,15 @@ def server_factory(tmp_path):
     yield make
     for s in made:
         s.stop()
+
+
+@pytest.fixture
+def start(server_factory, hostkeys):
+    """start(*options): our server with every host key type (a test module may define a
+    start of its own)."""
+    def make(*extra):
+        return server_factory([k.path for k in hostkeys.values()], extra=list(extra))
+    return make
 
 
 @pytest.fixture(scope="session")

@@ -61,13 +61,6 @@ def ukeys(tmp_path_factory):
 
 
 @pytest.fixture
-def start(server_factory, hostkeys):
-    def make(*extra):
-        return server_factory([k.path for k in hostkeys.values()], extra=list(extra))
-    return make
-
-
-@pytest.fixture
 def user():
     with throwaway_user(password="Secret-pw-1") as u:
         yield u

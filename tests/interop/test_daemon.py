@@ -22,13 +22,6 @@ needs_users = pytest.mark.skipif(not can_create_users(), reason="needs root and 
 
 
 @pytest.fixture
-def start(server_factory, hostkeys):
-    def make(*extra):
-        return server_factory([k.path for k in hostkeys.values()], extra=list(extra))
-    return make
-
-
-@pytest.fixture
 def client(tmp_path):
     return Client(tmp_path)
 

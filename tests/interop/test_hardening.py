@@ -17,18 +17,12 @@ import time
 import paramiko
 import pytest
 
-from conftest import run
+from conftest import option, run
 from users import can_create_users, throwaway_user
 
 pytestmark = pytest.mark.skipif(not can_create_users(), reason="needs root and useradd")
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-
-
-def option(name):
-    with open(os.path.join(ROOT, "options.h")) as f:
-        m = re.search(r"^#define\s+%s\s+(\d+)" % name, f.read(), re.M)
-    return int(m.group(1)) if m else None
 
 
 @pytest.fixture(scope="module")
