@@ -25,9 +25,10 @@ LIBS     += -lgmp
 endif
 
 FACE_DIRS := common server client keygen convert
-SRCS      := multicall.c $(foreach d,$(FACE_DIRS),$(wildcard $(d)/*.c))
+# A face's subsystem folders (common/crypto/, server/sftp/, ...) are picked up too.
+SRCS      := multicall.c $(foreach d,$(FACE_DIRS),$(wildcard $(d)/*.c $(d)/*/*.c))
 OBJS      := $(SRCS:%.c=$(BUILD)/obj/%.o)
-CORE_SRCS := $(wildcard common/*.c)
+CORE_SRCS := $(wildcard common/*.c common/*/*.c)
 FACES     := dropbear dbclient dropbearkey dropbearconvert
 
 .PHONY: all clean check unit interop install fuzz bench run

@@ -106,8 +106,9 @@ struct chan_type {
 	/* Right before our CLOSE goes out, with sending allowed: last requests (the server
 	 * session's exit-status / exit-signal, RFC 4254 6.10). May be NULL. */
 	void (*closing)(struct conn *c, struct channel *ch);
-	/* The channel is being freed (also when the connection ends): release priv. The
-	 * table closes the channel's fds itself afterwards. May be NULL. */
+	/* The channel is being freed (also when the connection ends, and when open refused
+	 * it or failed, so priv may still be NULL): release priv. The table closes the
+	 * channel's fds itself afterwards. May be NULL. */
 	void (*cleanup)(struct conn *c, struct channel *ch);
 };
 

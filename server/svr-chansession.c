@@ -435,6 +435,8 @@ static void sess_cleanup(struct conn *c, struct channel *ch)
 {
 	struct chansess *s = cs(ch);
 
+	if (!s)
+		return; /* sess_open refused it before its state existed */
 	if (s->logged_in && signer_logout(c->srv->signer_fd, s->tty + 5) != 0)
 		dbg(1, "no utmp logout for %s", s->tty);
 	s->logged_in = 0;
