@@ -52,6 +52,7 @@
 
 /* Key exchange methods. Each costs its own code: x25519 ~3 KB (shares Ed25519's field),
  * ECDH a few hundred bytes over the ECDSA code, DH groups ~1 KB of primes. */
+#define DB_KEX_MLKEM768X25519 1 /* mlkem768x25519-sha256 (ML-KEM-768 + SHA-3): +SIZE bytes */
 #define DB_KEX_CURVE25519    1
 #define DB_KEX_ECDH          1
 #define DB_KEX_DH_GROUP16    1

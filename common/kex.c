@@ -1,6 +1,6 @@
 /* kex.c: what every key exchange method shares (RFC 4253 section 7): our proposal, the
  * KEXINIT message, negotiation, the exchange hash and the key derivation. The methods
- * are rows in kex-x25519.c, kex-ecdh.c and kex-dh.c. */
+ * are rows in kex-x25519.c, kex-ecdh.c, kex-dh.c and kex-mlkem768x25519.c. */
 #include "kex.h"
 
 #include <stdlib.h>
@@ -11,6 +11,11 @@
 #include "util.h"
 
 const struct kex_ops *const kex_algs[] = {
+	/* Post-quantum hybrids first (issue 9): a client or server that can negotiate one
+	 * must. The sntrup761x25519-sha512 rows go right after this one. */
+#if DB_KEX_MLKEM768X25519
+	&kex_mlkem768x25519_sha256,
+#endif
 #if DB_KEX_CURVE25519
 	&kex_curve25519_sha256,
 	&kex_curve25519_sha256_libssh,

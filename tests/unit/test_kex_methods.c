@@ -249,8 +249,8 @@ static void roundtrip(const struct kex_ops *k)
 	struct buf cpub, spub, kc, ks, in;
 	void *st = NULL;
 
-	CHECK_OK(buf_init(&cpub, 0, 1024));
-	CHECK_OK(buf_init(&spub, 0, 1024));
+	CHECK_OK(buf_init(&cpub, 0, 4096));
+	CHECK_OK(buf_init(&spub, 0, 4096));
 	CHECK_OK(buf_init_secret(&kc, 0, 1024));
 	CHECK_OK(buf_init_secret(&ks, 0, 1024));
 	CHECK_OK(k->keypair(&st, &cpub));
@@ -429,7 +429,7 @@ static void dh_range(const struct kex_ops *k)
 	int i, r, fails = 0;
 
 	CHECK_OK(kex_dh_prime(k, &p, &plen));
-	CHECK_OK(buf_init(&cpub, 0, 1024));
+	CHECK_OK(buf_init(&cpub, 0, 4096));
 	CHECK_OK(buf_init(&bad, 0, 1024));
 	CHECK_OK(buf_init(&pub, 0, 1024));
 	CHECK_OK(buf_init_secret(&K, 0, 1024));
