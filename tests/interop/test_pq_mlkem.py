@@ -320,3 +320,38 @@ def test_upstream_dbclient_to_our_server(setup, our_server):
     assert r.returncode == 0, err + our_server.log()[mark:]
     check_data(r)
     assert ": %s, host key" % want in our_server.log()[mark:]
+
+
+# ---------------------------------------------------------------- malformed client values
+
+def _valid_qc():
+    """A Q_C of the right form: an ML-KEM ek whose coefficients are all zero (each 12-bit
+    value < q, so it passes the modulus check) with a random rho, and an X25519 part."""
+    return bytes(1152) + os.urandom(32) + os.urandom(32)
+
+
+@pytest.mark.parametrize("case", ["empty", "short", "long", "x25519-only", "modulus"])
+def test_malformed_client_value_ends_connection(our_server, case):
+    """The server refuses a Q_C of the wrong length, or an ek failing FIPS 203's modulus
+    check, with KEY_EXCHANGE_FAILED and one log line naming the method."""
+    from rawssh import MSG_KEX_ECDH_INIT, MSG_KEXINIT, RawClient, string
+    q = _valid_qc()
+    value = {"empty": b"", "short": q[:-1], "long": q + b"\0", "x25519-only": q[-32:],
+             "modulus": b"\xff\xff\xff" + q[3:]}[case]
+    mark = len(our_server.log())
+    c = RawClient(our_server.port)
+    try:
+        c.start()
+        c.send_packet(RawClient.kexinit(kex=KEX))
+        assert c.read_packet()[0] == MSG_KEXINIT
+        c.send_packet(bytes([MSG_KEX_ECDH_INIT]) + string(value))
+        d = c.read_disconnect()
+    finally:
+        c.close()
+    assert d is not None and d[0] == 3, d  # SSH_DISCONNECT_KEY_EXCHANGE_FAILED
+    end = time.time() + 10
+    while time.time() < end and "bad client public value" not in our_server.log()[mark:]:
+        time.sleep(0.05)
+    lines = [ln for ln in our_server.log()[mark:].splitlines()
+             if "bad client public value" in ln]
+    assert len(lines) == 1 and KEX in lines[0], our_server.log()[mark:]
