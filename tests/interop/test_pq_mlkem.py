@@ -355,3 +355,9 @@ def test_malformed_client_value_ends_connection(our_server, case):
     lines = [ln for ln in our_server.log()[mark:].splitlines()
              if "bad client public value" in ln]
     assert len(lines) == 1 and KEX in lines[0], our_server.log()[mark:]
+
+
+def test_query_lists_mlkem_first():
+    r = run([BIN, "dropbear", "-Q", "kex"])
+    names = r.stdout.decode().split()
+    assert r.returncode == 0 and names and names[0] == KEX, names
