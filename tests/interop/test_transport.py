@@ -14,8 +14,11 @@ import time
 import pytest
 
 import rawssh
-from conftest import BIN, run
+from conftest import BIN, option, run
 
+# The post-quantum hybrid (issue 9) is listed by -Q but not in KEX: the OpenSSH 9.2 ssh
+# these tests drive does not speak it (tests/interop/test_pq_mlkem.py covers it).
+PQ_KEX = ["mlkem768x25519-sha256"] if option("DB_KEX_MLKEM768X25519") else []
 KEX = ["curve25519-sha256", "curve25519-sha256@libssh.org", "ecdh-sha2-nistp256",
        "ecdh-sha2-nistp384", "ecdh-sha2-nistp521", "diffie-hellman-group16-sha512",
        "diffie-hellman-group14-sha256"]
@@ -411,6 +414,11 @@ def test_wrong_guess_is_skipped(server, hostkeys):
 
 def test_right_guess_is_used(server, hostkeys):
     """A guess that matches both sides' first choice is the real kex packet."""
+    first = run([BIN, "dropbear", "-Q", "kex"]).stdout.decode().split()[0]
+    if first != "curve25519-sha256":
+        pytest.skip("the server prefers %s, which rawssh does not speak, so no guess of "
+                    "rawssh's can be right (the decision itself: test_kex.c test_guess)"
+                    % first)
     c = rawssh.RawClient(server.port)
     try:
         # handshake() sends its ECDH_INIT after our KEXINIT anyway: with follows=True and
@@ -510,7 +518,7 @@ def dropbear(*args, timeout=30):
 
 
 @pytest.mark.parametrize("what,expect", [
-    ("kex", set(KEX)),
+    ("kex", set(KEX + PQ_KEX)),
     ("key", {a for a, _, _ in HOSTKEY_ALGS}),
     ("cipher", set(CIPHERS)),
     ("mac", set(MACS)),
@@ -552,7 +560,8 @@ def test_only_loaded_types_offered(server_factory, hostkeys, ssh):
     assert r.returncode == 255
     assert re.search(r"no matching host key type found. Their offer: ecdsa-sha2-nistp384\s",
                      r.out), r.out[-2000:]
-    assert "no matching algorithm for host key" in s.log()
+    # the server logs when it has read ssh's KEXINIT, which may be just after ssh exits
+    assert s.wait_log(r"no matching algorithm for host key"), s.log()
 
 
 def test_pidfile_and_sigterm(server_factory, hostkeys):

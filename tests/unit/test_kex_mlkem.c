@@ -208,5 +208,5 @@ int main(void)
 	RUN(test_client_bad_lengths);
 	RUN(test_preference);
 #endif
-	return harness_done("kex_mlkem");
+	return harness_done("test_kex_mlkem");
 }

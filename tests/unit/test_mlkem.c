@@ -155,5 +155,5 @@ int main(void)
 	RUN(test_implicit_rejection);
 	RUN(test_modulus_check);
 	RUN(test_lengths);
-	return harness_done("mlkem");
+	return harness_done("test_mlkem");
 }

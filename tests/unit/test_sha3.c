@@ -94,5 +94,5 @@ int main(void)
 	RUN(test_sha3_512);
 	RUN(test_shake);
 	RUN(test_shake_incremental);
-	return harness_done("sha3");
+	return harness_done("test_sha3");
 }
