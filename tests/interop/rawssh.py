@@ -1,6 +1,7 @@
 """rawssh: a deliberately small SSH client for malformed-input tests.
 
-It speaks one small suite -- curve25519-sha256 or ecdh-sha2-nistp256, ssh-ed25519, aes128-ctr, hmac-sha2-256,
+It speaks one small suite -- curve25519-sha256, ecdh-sha2-nistp256 or
+mlkem768x25519-sha256 (ML-KEM-768 from mlkem_py.py), ssh-ed25519, aes128-ctr, hmac-sha2-256,
 no compression -- with every step exposed, so that a test can send what no real client
 would: a bad MAC, short padding, a huge length, a message out of order. Built on the
 'cryptography' module (Debian's python3-cryptography, which paramiko depends on). Each
@@ -11,6 +12,8 @@ import hmac
 import os
 import socket
 import struct
+
+import mlkem_py
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -246,6 +249,12 @@ class RawClient:
             priv = ec.generate_private_key(ec.SECP256R1())
             q_c = priv.public_key().public_bytes(serialization.Encoding.X962,
                                                  serialization.PublicFormat.UncompressedPoint)
+        elif method == "mlkem768x25519-sha256":
+            # draft-ietf-sshm-mlkem-hybrid-kex: Q_C = ek || X25519 public
+            ek, dk = mlkem_py.keygen(os.urandom(32), os.urandom(32))
+            priv = X25519PrivateKey.generate()
+            q_c = ek + priv.public_key().public_bytes(serialization.Encoding.Raw,
+                                                      serialization.PublicFormat.Raw)
         else:
             priv = X25519PrivateKey.generate()
             q_c = priv.public_key().public_bytes(serialization.Encoding.Raw,
@@ -258,9 +267,18 @@ class RawClient:
         if method == "ecdh-sha2-nistp256":
             peer = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), q_s)
             shared = priv.exchange(ec.ECDH(), peer)  # RFC 5656 4: x as an mpint
+        elif method == "mlkem768x25519-sha256":
+            # Q_S = ciphertext || X25519 public; K = string SHA-256(ss_pq || ss_x25519)
+            assert len(q_s) == 1088 + 32, len(q_s)
+            ss = mlkem_py.decaps(dk, q_s[:1088])
+            shared = priv.exchange(X25519PublicKey.from_public_bytes(q_s[1088:]))
+            shared = ss + shared
         else:
             shared = priv.exchange(X25519PublicKey.from_public_bytes(q_s))
-        k = mpint(int.from_bytes(shared, "big"))  # RFC 8731 3: X as a big-endian mpint
+        if method == "mlkem768x25519-sha256":
+            k = string(hashlib.sha256(shared).digest())
+        else:
+            k = mpint(int.from_bytes(shared, "big"))  # RFC 8731 3: X as a big-endian mpint
         h = hashlib.sha256(string(CLIENT_IDENT) + string(self.server_ident) + string(i_c) +
                            string(i_s) + string(k_s) + string(q_c) + string(q_s) + k).digest()
         kr = Reader(k_s)

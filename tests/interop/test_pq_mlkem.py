@@ -361,3 +361,17 @@ def test_query_lists_mlkem_first():
     r = run([BIN, "dropbear", "-Q", "kex"])
     names = r.stdout.decode().split()
     assert r.returncode == 0 and names and names[0] == KEX, names
+
+
+def test_rawssh_python_mlkem_handshake(our_server):
+    """An independent ML-KEM-768 (tests/interop/mlkem_py.py, plain Python from FIPS 203)
+    completes the exchange with our server: the server's signature over H, which holds
+    K = SHA-256(ss_pq || ss_x25519), verifies only if both sides derived the same K."""
+    from rawssh import RawClient
+    c = RawClient(our_server.port)
+    try:
+        c.handshake(method=KEX)
+        methods, _ = c.auth_none()
+        assert "publickey" in methods
+    finally:
+        c.close()
