@@ -1,0 +1,369 @@
+"""No data lost when a forwarded TCP connection closes (issue #15, item 1).
+
+Through -L and -R, for 1 / 4000 / 40000 / 1,000,000 bytes, whichever end closes first
+and however (shutdown(SHUT_WR) or close()), every byte arrives (SHA-256 of what was read
+against what was sent) and EOF follows. The forwarders: our server with OpenSSH's ssh
+and with our dbclient; our dbclient against OpenSSH's sshd and against upstream
+Dropbear's server (../shared/peers, skipped when absent). Also: dbclient with a command
+waits for the forwarded connections that are still open when the session ends (as
+OpenSSH's ssh does), and 100 forwarded connections leave no fd or memory growth in the
+server's connection process.
+
+The far end ("peer") is a thread-driven TCP server on 127.0.0.1 started here; the near
+end is a socket of the test. Every wait is bounded; processes are killed by PID.
+"""
+import hashlib
+import os
+import re
+import socket
+import subprocess
+import threading
+
+import pytest
+
+from conftest import ROOT, BIN, free_port, make_key
+from fwdhelpers import Proc, env, listening, wait_for  # noqa: F401
+from test_forward import Rig
+from test_forward_client import ClientRig
+from users import can_create_users
+
+pytestmark = pytest.mark.skipif(not can_create_users(),
+                                reason="needs root (throwaway users)")
+
+SIZES = (1, 4000, 40000, 1000000)
+IO_TIMEOUT = 30
+
+UPSTREAM = os.path.normpath(os.path.join(ROOT, "..", "shared", "peers", "dropbear-2026.94",
+                                         "dropbearmulti"))
+
+
+def payload(n, seed):
+    """n reproducible bytes (a different stream per seed)."""
+    out = bytearray()
+    i = 0
+    while len(out) < n:
+        out += hashlib.sha256(b"%d:%d" % (seed, i)).digest()
+        i += 1
+    return bytes(out[:n])
+
+
+def read_to_eof(s):
+    """Everything until EOF; raises when the connection fails first (a reset, a
+    timeout): losing the end of the stream is what these tests look for."""
+    got = bytearray()
+    while True:
+        d = s.recv(65536)
+        if not d:
+            return bytes(got)
+        got += d
+
+
+# ---------------------------------------------------------------- the far end
+
+class Peer:
+    """A TCP server on 127.0.0.1 that does one thing per connection (mode):
+      echo      read and echo back until EOF, then close (the near end half-closes);
+      sink      read until EOF, then close (the near end fully closes);
+      send      write its payload, then close();
+      send_gated  write half of it, wait for the gate, write the rest, close();
+      send_shut write its payload, shutdown(SHUT_WR), read until EOF, then close.
+    What it read (or the exception that stopped it) is recorded per connection."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.mode, self.data = "echo", b""
+        self.results = []
+        self.accepted = 0
+        self.gate = threading.Event()
+        self.lock = threading.Lock()
+        self.stopping = False
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def set(self, mode, data=b""):
+        self.mode, self.data = mode, data
+
+    def _run(self):
+        while not self.stopping:
+            try:
+                conn, _ = self.sock.accept()
+            except (socket.timeout, OSError):
+                continue
+            self.accepted += 1
+            threading.Thread(target=self._serve, args=(conn, self.mode, self.data),
+                             daemon=True).start()
+
+    def _serve(self, conn, mode, data):
+        conn.settimeout(IO_TIMEOUT)
+        got, err = bytearray(), None
+        try:
+            if mode == "echo":
+                while True:
+                    d = conn.recv(65536)
+                    if not d:
+                        break
+                    got += d
+                    conn.sendall(d)
+            elif mode == "sink":
+                got += read_to_eof(conn)
+            elif mode == "send":
+                conn.sendall(data)
+            elif mode == "send_gated":  # half now, the rest once the test opens the gate
+                conn.sendall(data[:len(data) // 2])
+                if self.gate.wait(IO_TIMEOUT):
+                    conn.sendall(data[len(data) // 2:])
+            elif mode == "send_shut":
+                conn.sendall(data)
+                conn.shutdown(socket.SHUT_WR)
+                got += read_to_eof(conn)
+        except OSError as e:
+            err = e
+        finally:
+            conn.close()
+        with self.lock:
+            self.results.append((bytes(got), err))
+
+    def result(self, n):
+        """The n-th connection's (bytes read, exception), waiting for it (bounded)."""
+        assert wait_for(lambda: len(self.results) > n, timeout=IO_TIMEOUT + 10), \
+            "the peer's connection %d never ended" % n
+        with self.lock:
+            return self.results[n]
+
+    def stop(self):
+        self.stopping = True
+        self.thread.join(timeout=5)
+        self.sock.close()
+
+
+@pytest.fixture
+def peer():
+    p = Peer()
+    yield p
+    p.stop()
+
+
+def close_case(port, peer, mode, size, k):
+    """One connection to the forwarded port in one mode; asserts every byte both ways
+    and EOF. k numbers the peer's connections."""
+    data = payload(size, k)
+    digest = hashlib.sha256(data).hexdigest()
+    peer.set(mode, data)
+    s = socket.create_connection(("127.0.0.1", port), timeout=IO_TIMEOUT)
+    try:
+        if mode == "echo":
+            # we half-close first; the echo must come back whole, then EOF
+            box = {}
+            t = threading.Thread(target=lambda: box.update(r=_safe_read(s)), daemon=True)
+            t.start()
+            s.sendall(data)
+            s.shutdown(socket.SHUT_WR)
+            t.join(IO_TIMEOUT + 5)
+            got = box.get("r")
+        elif mode == "sink":
+            # we close first, fully: the peer must read it all, then EOF
+            s.sendall(data)
+            s.close()
+            got = None
+        elif mode == "send":
+            got = _safe_read(s)
+        else:  # send_shut: the peer half-closes; we read it all, then answer and close
+            got = _safe_read(s)
+            if isinstance(got, bytes):
+                s.sendall(b"ack")
+                s.shutdown(socket.SHUT_WR)
+    finally:
+        s.close()
+    pgot, perr = peer.result(k)
+    what = "%s %d bytes" % (mode, size)
+    if mode in ("echo", "sink"):
+        assert perr is None, "%s: the peer's read failed: %r" % (what, perr)
+        assert (len(pgot), hashlib.sha256(pgot).hexdigest()) == (size, digest), \
+            "%s: the peer got %d bytes" % (what, len(pgot))
+    if mode != "sink":
+        assert isinstance(got, bytes), "%s: our read failed: %r" % (what, got)
+        assert (len(got), hashlib.sha256(got).hexdigest()) == (size, digest), \
+            "%s: we got %d bytes" % (what, len(got))
+    if mode == "send_shut":
+        assert (pgot, perr) == (b"ack", None), "%s: the peer got %r, %r" % (what, pgot, perr)
+
+
+def _safe_read(s):
+    try:
+        return read_to_eof(s)
+    except OSError as e:
+        return e
+
+
+MODES = ("echo", "sink", "send", "send_shut")
+
+
+def run_cases(port, peer, logs):
+    k = 0
+    for mode in MODES:
+        for size in SIZES:
+            try:
+                close_case(port, peer, mode, size, k)
+            except AssertionError as e:
+                raise AssertionError("%s\n%s" % (e, logs()[-4000:])) from None
+            k += 1
+
+
+# ---------------------------------------------------------------- the forwarders
+
+def specs(direction, fport, peer):
+    return [("-L" if direction == "L" else "-R"), "%d:127.0.0.1:%d" % (fport, peer.port)]
+
+
+@pytest.fixture
+def rig(env, tmp_path):
+    r = Rig(env, tmp_path)
+    yield r
+    r.close()
+
+
+@pytest.fixture
+def crig(env, tmp_path):
+    r = ClientRig(env, tmp_path)
+    yield r
+    r.close()
+
+
+class Upstream:
+    """Upstream Dropbear's server on 127.0.0.1:port (a Dropbear-format host key)."""
+
+    def __init__(self, d, hostkey):
+        self.dir = str(d)
+        os.makedirs(self.dir, exist_ok=True)
+        self.log_path = os.path.join(self.dir, "upstream.log")
+        self.hostkey = hostkey
+
+    def start(self):
+        for _ in range(3):
+            self.port = free_port()
+            self.p = Proc([UPSTREAM, "dropbear", "-F", "-E", "-p", "127.0.0.1:%d" % self.port,
+                           "-r", self.hostkey], self.log_path)
+            if wait_for(lambda: self.p.proc.poll() is not None or
+                        "Not backgrounding" in self.p.log(), timeout=10) and \
+                    self.p.proc.poll() is None:
+                return self
+            self.p.stop()
+        pytest.fail("upstream dropbear did not start:\n" + self.p.log()[-2000:])
+
+    def log(self):
+        return self.p.log()
+
+    def stop(self):
+        self.p.stop()
+
+
+def upstream_server(crig):
+    if not os.access(UPSTREAM, os.X_OK):
+        pytest.skip("no upstream Dropbear at %s" % UPSTREAM)
+    s = Upstream(os.path.join(crig.tmp, "upstream"), crig.env["hostkey"]).start()
+    crig.sshds.append(s)
+    with open(crig.kh, "a") as f:
+        f.write("[127.0.0.1]:%d %s\n" % (s.port, crig.env["hostline"]))
+    return s
+
+
+def dbclient_server(crig, kind):
+    if kind == "ours":
+        return crig.dropbear()
+    if kind == "sshd":
+        return crig.sshd()
+    return upstream_server(crig)
+
+
+def wait_forward(p, port):
+    assert wait_for(lambda: listening(port) or p.proc.poll() is not None, timeout=20)
+    assert listening(port), p.log()[-3000:]
+
+
+@pytest.mark.parametrize("direction", ["L", "R"])
+def test_close_openssh_client_our_server(rig, peer, direction):
+    rig.start_server()
+    fport = free_port()
+    p = rig.ssh_bg(specs(direction, fport, peer))
+    wait_forward(p, fport)
+    run_cases(fport, peer, lambda: p.log()[-2000:] + rig.server.log())
+
+
+@pytest.mark.parametrize("kind", ["ours", "sshd", "upstream"])
+@pytest.mark.parametrize("direction", ["L", "R"])
+def test_close_dbclient(crig, peer, direction, kind):
+    s = dbclient_server(crig, kind)
+    fport = free_port()
+    p = crig.bg(specs(direction, fport, peer), crig.dest(s))
+    wait_forward(p, fport)
+    run_cases(fport, peer, lambda: p.log()[-2000:] + s.log())
+
+
+# ---------------------------------------------------------------- the session ends first
+
+def session_end_case(p, stdin, fport, peer, mode, over):
+    """A forwarded connection open while the session ends (its command exits when we
+    close its stdin): the forwarder must wait for it, carry every byte, then exit by
+    itself once it is done."""
+    size = 1000000
+    data = payload(size, 99)
+    peer.set(mode, data)
+    n = len(peer.results)
+    s = socket.create_connection(("127.0.0.1", fport), timeout=IO_TIMEOUT)
+    try:
+        if mode == "sink":
+            s.sendall(data[:1])  # the channel is open end to end once the peer has it
+        assert wait_for(lambda: peer.accepted > n, timeout=20)
+        stdin.close()  # the remote `cat` exits: the session channel closes
+        assert wait_for(lambda: p.proc.poll() is not None or
+                        re.search(over, p.log()), timeout=20), p.log()
+        if mode == "send_gated":
+            peer.gate.set()
+            got = _safe_read(s)
+            assert isinstance(got, bytes), "read failed: %r\n%s" % (got, p.log()[-3000:])
+            assert len(got) == size and hashlib.sha256(got).digest() == \
+                hashlib.sha256(data).digest(), "got %d bytes\n%s" % (len(got), p.log()[-3000:])
+        else:
+            try:
+                s.sendall(data[1:])
+            except OSError:
+                pass
+            s.close()
+            pgot, perr = peer.result(n)
+            assert perr is None and pgot == data, \
+                "the peer got %d bytes (%r)\n%s" % (len(pgot), perr, p.log()[-3000:])
+    finally:
+        s.close()
+    # then the forwarder leaves by itself, with the command's status
+    assert wait_for(lambda: p.proc.poll() is not None, timeout=20), p.log()[-3000:]
+    assert p.proc.returncode == 0, p.log()[-3000:]
+
+
+@pytest.mark.parametrize("mode", ["send_gated", "sink"])
+@pytest.mark.parametrize("kind", ["ours", "upstream"])
+@pytest.mark.parametrize("direction", ["L", "R"])
+def test_dbclient_waits_for_forwarded(crig, peer, direction, kind, mode):
+    s = dbclient_server(crig, kind)
+    fport = free_port()
+    p = Proc(crig.args(["-v"] + specs(direction, fport, peer), crig.dest(s), "cat"),
+             os.path.join(crig.tmp, "dbclient-wait.log"), env=crig.env_vars(),
+             stdin=subprocess.PIPE)
+    crig.procs.append(p)
+    wait_forward(p, fport)
+    session_end_case(p, p.proc.stdin, fport, peer, mode, r"session over: waiting for 1 ")
+
+
+@pytest.mark.parametrize("mode", ["send_gated", "sink"])
+def test_openssh_waits_for_forwarded(rig, peer, mode):
+    """The reference behaviour the dbclient test matches (OpenSSH's ssh, our server)."""
+    rig.start_server()
+    fport = free_port()
+    p = Proc(rig.ssh_args(specs("L", fport, peer), "cat"),
+             os.path.join(rig.tmp, "ssh-wait.log"), env=rig.ssh_env(), stdin=subprocess.PIPE)
+    rig.procs.append(p)
+    wait_forward(p, fport)
+    session_end_case(p, p.proc.stdin, fport, peer, mode, r"free: client-session")
