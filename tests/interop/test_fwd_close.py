@@ -367,3 +367,64 @@ def test_openssh_waits_for_forwarded(rig, peer, mode):
     rig.procs.append(p)
     wait_forward(p, fport)
     session_end_case(p, p.proc.stdin, fport, peer, mode, r"free: client-session")
+
+
+# ---------------------------------------------------------------- no growth
+
+def children(pid):
+    out = []
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                stat = open("/proc/%s/stat" % d).read()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                out.append(int(d))
+    return out
+
+
+def fd_count(pid):
+    return len(os.listdir("/proc/%d/fd" % pid))
+
+
+def rss_kb(pid):
+    for line in open("/proc/%d/status" % pid):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise AssertionError("no VmRSS for %d" % pid)
+
+
+RSS_SLACK_KB = 256  # allocator noise; a leak per connection would be far more
+
+
+@pytest.mark.parametrize("direction", ["L", "R"])
+def test_no_growth_after_100_connections(rig, peer, direction):
+    """100 forwarded connections opened and closed (half of them closed by the peer
+    first, half by us) leave the server's connection process with the fds and, within
+    a small slack, the memory it had before."""
+    srv = rig.start_server()
+    fport = free_port()
+    p = rig.ssh_bg(specs(direction, fport, peer))
+    wait_forward(p, fport)
+    m = srv.wait_log(r"dropbear\[(\d+)\]: Child connection from", timeout=10)
+    assert m, srv.log()
+    pid = int(m.group(1))
+    assert pid in children(srv.proc.pid)
+    k = 0
+
+    def batch(count):
+        nonlocal k
+        for i in range(count):
+            close_case(fport, peer, ("echo", "send", "sink", "send_shut")[i % 4], 4000, k)
+            k += 1
+
+    batch(8)  # warm-up: buffers and the allocator reach their working size
+    fds = wait_for(lambda: fd_count(pid), timeout=10)
+    rss = rss_kb(pid)
+    batch(100)
+    # the last channels' CLOSE may still be in flight: wait (bounded) for the fds to go
+    assert wait_for(lambda: fd_count(pid) <= fds, timeout=20), \
+        (fds, sorted(os.listdir("/proc/%d/fd" % pid)), srv.log()[-2000:])
+    assert fd_count(pid) == fds
+    assert rss_kb(pid) <= rss + RSS_SLACK_KB, (rss, rss_kb(pid))
