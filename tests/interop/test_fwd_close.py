@@ -64,7 +64,8 @@ class Peer:
     """A TCP server on 127.0.0.1 that does one thing per connection (mode):
       echo      read and echo back until EOF, then close (the near end half-closes);
       sink      read until EOF, then close (the near end fully closes);
-      send      write its payload, then close();
+      send      write its payload, then close() (send_late: the same, and the near
+                end reads only once the peer is done);
       send_gated  write half of it, wait for the gate, write the rest, close();
       send_shut write its payload, shutdown(SHUT_WR), read until EOF, then close.
     What it read (or the exception that stopped it) is recorded per connection."""
@@ -110,7 +111,7 @@ class Peer:
                     conn.sendall(d)
             elif mode == "sink":
                 got += read_to_eof(conn)
-            elif mode == "send":
+            elif mode in ("send", "send_late"):
                 conn.sendall(data)
             elif mode == "send_gated":  # half now, the rest once the test opens the gate
                 conn.sendall(data[:len(data) // 2])
@@ -171,6 +172,12 @@ def close_case(port, peer, mode, size, k):
             got = None
         elif mode == "send":
             got = _safe_read(s)
+        elif mode == "send_late":
+            # we read only once the peer is gone: its bytes and its EOF wait in the
+            # forwarders' queues and the windows meanwhile (a million bytes may not
+            # fit: then we start reading when the wait ends, unasserted)
+            wait_for(lambda: len(peer.results) > k, timeout=5)
+            got = _safe_read(s)
         else:  # send_shut: the peer half-closes; we read it all, then answer and close
             got = _safe_read(s)
             if isinstance(got, bytes):
@@ -199,7 +206,7 @@ def _safe_read(s):
         return e
 
 
-MODES = ("echo", "sink", "send", "send_shut")
+MODES = ("echo", "sink", "send", "send_late", "send_shut")
 
 
 def run_cases(port, peer, logs):
