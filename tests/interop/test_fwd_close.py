@@ -435,3 +435,64 @@ def test_no_growth_after_100_connections(rig, peer, direction):
         (fds, sorted(os.listdir("/proc/%d/fd" % pid)), srv.log()[-2000:])
     assert fd_count(pid) == fds
     assert rss_kb(pid) <= rss + RSS_SLACK_KB, (rss, rss_kb(pid))
+
+
+# ---------------------------------------------------------------- -f and -B
+
+def listener_pid(port):
+    """The process holding the TCP socket that listens on 127.0.0.1:port (from /proc)."""
+    inodes = set()
+    for line in open("/proc/net/tcp").read().splitlines()[1:]:
+        f = line.split()
+        if int(f[1].split(":")[1], 16) == port and f[3] == "0A":
+            inodes.add("socket:[%s]" % f[9])
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            for fd in os.listdir("/proc/%s/fd" % d):
+                if os.readlink("/proc/%s/fd/%s" % (d, fd)) in inodes:
+                    return int(d)
+        except OSError:
+            continue
+    return None
+
+
+@pytest.mark.parametrize("direction", ["L", "R"])
+def test_close_dbclient_background(crig, peer, direction):
+    """dbclient -f -N: the forwarding lives on in the background child, same rules."""
+    s = crig.dropbear()
+    fport = free_port()
+    logp = os.path.join(crig.tmp, "dbclient-f.log")
+    with open(logp, "wb") as logf:  # the background child keeps stdout and stderr
+        r = subprocess.run(crig.args(["-f", "-N"] + specs(direction, fport, peer),
+                                     crig.dest(s)), stdin=subprocess.DEVNULL, stdout=logf,
+                           stderr=logf, env=crig.env_vars(), timeout=30)
+    assert r.returncode == 0, open(logp).read()
+    assert wait_for(lambda: listening(fport), timeout=20), s.log()[-2000:]
+    # -L: the background child holds the listener; -R: it ends with the server, which
+    # the teardown kills
+    pid = listener_pid(fport) if direction == "L" else None
+    try:
+        run_cases(fport, peer, lambda: open(logp).read() + s.log())
+    finally:
+        if pid:
+            os.kill(pid, 9)
+
+
+@pytest.mark.parametrize("kind", ["ours", "sshd", "upstream"])
+def test_close_dbclient_netcat(crig, peer, kind):
+    """-B host:port: stdin and stdout through one direct-tcpip channel; what the peer
+    sends before it closes reaches stdout whole, and our stdin reaches the peer whole."""
+    s = dbclient_server(crig, kind)
+    for k, size in enumerate((1, 1000000)):
+        data = payload(size, k)
+        peer.set("send")
+        peer.data = data
+        r = crig.run(["-B", "127.0.0.1:%d" % peer.port], crig.dest(s), input=b"")
+        assert r.returncode == 0 and r.stdout == data, (len(r.stdout), r.err)
+        peer.result(2 * k)
+        peer.set("sink")
+        r = crig.run(["-B", "127.0.0.1:%d" % peer.port], crig.dest(s), input=data)
+        assert r.returncode == 0, r.err
+        assert peer.result(2 * k + 1) == (data, None)
