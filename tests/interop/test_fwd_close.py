@@ -70,12 +70,17 @@ class Peer:
       send_shut write its payload, shutdown(SHUT_WR), read until EOF, then close.
     What it read (or the exception that stopped it) is recorded per connection."""
 
-    def __init__(self):
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
+    def __init__(self, unix_path=None):
+        if unix_path:  # a stand-in for an ssh-agent, at the end of an agent channel
+            self.sock = socket.socket(socket.AF_UNIX)
+            self.sock.bind(unix_path)
+            self.port = None
+        else:
+            self.sock = socket.socket()
+            self.sock.bind(("127.0.0.1", 0))
+            self.port = self.sock.getsockname()[1]
         self.sock.listen(64)
         self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
         self.mode, self.data = "echo", b""
         self.results = []
         self.accepted = 0
@@ -101,6 +106,8 @@ class Peer:
     def _serve(self, conn, mode, data):
         conn.settimeout(IO_TIMEOUT)
         got, err = bytearray(), None
+        if self.port is None and not self._agent_magic(conn):
+            return
         try:
             if mode == "echo":
                 while True:
@@ -127,6 +134,33 @@ class Peer:
             conn.close()
         with self.lock:
             self.results.append((bytes(got), err))
+
+    def _agent_magic(self, conn):
+        """As an agent stand-in: the test's connections begin with AGENT_MAGIC, maybe
+        after the client's own questions (OpenSSH's ssh binds each forwarded agent
+        connection to the session first); those and other connections of the client
+        (its keys) are answered as an agent without keys would, and not recorded."""
+        def exactly(n):
+            b = b""
+            while len(b) < n:
+                d = conn.recv(n - len(b))
+                if not d:
+                    raise EOFError
+                b += d
+            return b
+        try:
+            while True:
+                head = exactly(4)
+                if head == AGENT_MAGIC:
+                    return True
+                body = exactly(int.from_bytes(head, "big"))
+                # SSH_AGENTC_REQUEST_IDENTITIES (11): none; anything else: failure
+                conn.sendall(b"\0\0\0\x05\x0c\0\0\0\0" if body[:1] == b"\x0b" else
+                             b"\0\0\0\x01\x05")
+        except (OSError, EOFError):
+            pass
+        conn.close()
+        return False
 
     def result(self, n):
         """The n-th connection's (bytes read, exception), waiting for it (bounded)."""
@@ -496,3 +530,96 @@ def test_close_dbclient_netcat(crig, peer, kind):
         r = crig.run(["-B", "127.0.0.1:%d" % peer.port], crig.dest(s), input=data)
         assert r.returncode == 0, r.err
         assert peer.result(2 * k + 1) == (data, None)
+
+
+# ---------------------------------------------------------------- agent channels
+
+AGENT_MAGIC = b"FWDC"
+
+# Run on the server as the test user: the near end of an agent channel, talking to the
+# "agent" (a Peer on a Unix socket) through $SSH_AUTH_SOCK; prints what it read.
+AGENT_CASE = r'''
+import hashlib, os, socket, sys, threading
+mode, size, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+out, i = bytearray(), 0
+while len(out) < size:
+    out += hashlib.sha256(b"%d:%d" % (seed, i)).digest()
+    i += 1
+data = bytes(out[:size])
+s = socket.socket(socket.AF_UNIX)
+s.settimeout(30)
+s.connect(os.environ["SSH_AUTH_SOCK"])
+s.sendall(b"FWDC")  # AGENT_MAGIC: one of the test's connections
+got = bytearray()
+if mode == "sink":
+    s.sendall(data)
+    s.close()
+else:
+    if mode == "echo":  # written by a thread: the echo comes back meanwhile
+        def up():
+            s.sendall(data)
+            s.shutdown(socket.SHUT_WR)
+        threading.Thread(target=up, daemon=True).start()
+    while True:
+        d = s.recv(65536)
+        if not d:
+            break
+        got += d
+    if mode == "send_shut":
+        s.sendall(b"ack")
+        s.shutdown(socket.SHUT_WR)
+    s.close()
+print("GOT", len(got), hashlib.sha256(got).hexdigest())
+'''
+
+
+def agent_cases(run, peer, modes=("echo", "sink", "send", "send_shut")):
+    """run(command) -> (returncode, stdout, log) over a fresh connection with -A."""
+    k = 0
+    for mode in modes:
+        for size in (1, 40000, 1000000):
+            data = payload(size, k)
+            peer.set(mode, data)
+            rc, out, log = run("/usr/bin/python3 agentcase.py %s %d %d" % (mode, size, k))
+            what = "agent %s %d bytes" % (mode, size)
+            assert rc == 0, (what, out, log[-3000:])
+            pgot, perr = peer.result(k)
+            if mode in ("echo", "sink"):
+                assert (pgot, perr) == (data, None), (what, len(pgot), perr)
+            if mode == "send_shut":
+                assert (pgot, perr) == (b"ack", None), (what, pgot, perr)
+            want = 0 if mode == "sink" else size
+            assert "GOT %d %s" % (want, hashlib.sha256(data[:want]).hexdigest()) in out, \
+                (what, out, log[-3000:])
+            k += 1
+
+
+@pytest.fixture
+def agent_peer(tmp_path):
+    p = Peer(unix_path=str(tmp_path / "agent.sock"))
+    p.path = str(tmp_path / "agent.sock")
+    yield p
+    p.stop()
+
+
+def test_close_agent_openssh_client_our_server(rig, agent_peer, env):
+    rig.start_server()
+    env["user"].write("agentcase.py", AGENT_CASE)
+
+    def run(cmd):
+        r = rig.ssh(["-A", "-T"], cmd, timeout=60, agent_sock=agent_peer.path)
+        return r.returncode, r.out, r.err + rig.server.log()
+    # OpenSSH's ssh does not half-close agent connections (on EOF it stops reading the
+    # agent: "FORCE input drain"), so only the cases where one end closes fully
+    agent_cases(run, agent_peer, modes=("sink", "send"))
+
+
+@pytest.mark.parametrize("kind", ["ours", "sshd"])
+def test_close_agent_dbclient(crig, agent_peer, env, kind):
+    s = dbclient_server(crig, kind)
+    env["user"].write("agentcase.py", AGENT_CASE)
+
+    def run(cmd):
+        r = crig.run(["-A"], crig.dest(s), cmd, timeout=60, agent_sock=agent_peer.path)
+        return r.returncode, r.stdout.decode(), r.err + s.log()
+    agent_cases(run, agent_peer)
