@@ -379,9 +379,9 @@ def session_end_case(p, stdin, fport, peer, mode, over):
                 "the peer got %d bytes (%r)\n%s" % (len(pgot), perr, p.log()[-3000:])
     finally:
         s.close()
-    # then the forwarder leaves by itself, with the command's status
+    # then the forwarder leaves by itself, with the command's status (3)
     assert wait_for(lambda: p.proc.poll() is not None, timeout=20), p.log()[-3000:]
-    assert p.proc.returncode == 0, p.log()[-3000:]
+    assert p.proc.returncode == 3, p.log()[-3000:]
 
 
 @pytest.mark.parametrize("mode", ["send_gated", "sink"])
@@ -390,7 +390,7 @@ def session_end_case(p, stdin, fport, peer, mode, over):
 def test_dbclient_waits_for_forwarded(crig, peer, direction, kind, mode):
     s = dbclient_server(crig, kind)
     fport = free_port()
-    p = Proc(crig.args(["-v"] + specs(direction, fport, peer), crig.dest(s), "cat"),
+    p = Proc(crig.args(["-v"] + specs(direction, fport, peer), crig.dest(s), "cat; exit 3"),
              os.path.join(crig.tmp, "dbclient-wait.log"), env=crig.env_vars(),
              stdin=subprocess.PIPE)
     crig.procs.append(p)
@@ -403,7 +403,7 @@ def test_openssh_waits_for_forwarded(rig, peer, mode):
     """The reference behaviour the dbclient test matches (OpenSSH's ssh, our server)."""
     rig.start_server()
     fport = free_port()
-    p = Proc(rig.ssh_args(specs("L", fport, peer), "cat"),
+    p = Proc(rig.ssh_args(specs("L", fport, peer), "cat; exit 3"),
              os.path.join(rig.tmp, "ssh-wait.log"), env=rig.ssh_env(), stdin=subprocess.PIPE)
     rig.procs.append(p)
     wait_forward(p, fport)
