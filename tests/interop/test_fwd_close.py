@@ -1,16 +1,18 @@
-"""No data lost when a forwarded TCP connection closes (issue #15, item 1).
+"""No data lost when a forwarded connection closes (issue #15, item 1).
 
 Through -L and -R, for 1 / 4000 / 40000 / 1,000,000 bytes, whichever end closes first
 and however (shutdown(SHUT_WR) or close()), every byte arrives (SHA-256 of what was read
 against what was sent) and EOF follows. The forwarders: our server with OpenSSH's ssh
 and with our dbclient; our dbclient against OpenSSH's sshd and against upstream
-Dropbear's server (../shared/peers, skipped when absent). Also: dbclient with a command
-waits for the forwarded connections that are still open when the session ends (as
-OpenSSH's ssh does), and 100 forwarded connections leave no fd or memory growth in the
-server's connection process.
+Dropbear's server (../shared/peers, skipped when absent); dbclient -f -N and -B too.
+Agent channels the same way, with a stand-in agent on a Unix socket. Also: dbclient
+with a command waits for the forwarded connections still open when the session ends
+(as OpenSSH's ssh does) and keeps the command's exit status; and 100 forwarded
+connections leave no fd or memory growth in the server's connection process.
 
-The far end ("peer") is a thread-driven TCP server on 127.0.0.1 started here; the near
-end is a socket of the test. Every wait is bounded; processes are killed by PID.
+The far end ("peer") is a thread-driven server on 127.0.0.1 (or a Unix socket) started
+here; the near end is a socket of the test. Every wait is bounded; processes are
+killed by PID.
 """
 import hashlib
 import os
@@ -21,7 +23,7 @@ import threading
 
 import pytest
 
-from conftest import ROOT, BIN, free_port, make_key
+from conftest import ROOT, free_port
 from fwdhelpers import Proc, env, listening, wait_for  # noqa: F401
 from test_forward import Rig
 from test_forward_client import ClientRig
