@@ -625,3 +625,44 @@ def test_close_agent_dbclient(crig, agent_peer, env, kind):
         r = crig.run(["-A"], crig.dest(s), cmd, timeout=60, agent_sock=agent_peer.path)
         return r.returncode, r.stdout.decode(), r.err + s.log()
     agent_cases(run, agent_peer)
+
+
+# ---------------------------------------------------------------- -R from the command
+
+SEND_TO_PORT = ("/usr/bin/python3 -c \"import hashlib, socket, sys\n"
+                "out = bytearray(); i = 0\n"
+                "while len(out) < %d: out += hashlib.sha256(b'%%d:%%d' %% (%d, i)).digest(); i += 1\n"
+                "s = socket.create_connection(('127.0.0.1', %d)); s.sendall(out[:%d]); s.close()\"")
+
+
+def remote_sender_case(run, peer, rport):
+    """The remote command connects to the -R port, writes and exits at once: the
+    session ends while the data is on its way; all of it must reach the peer."""
+    size, seed = 1000000, 7
+    peer.set("sink")
+    rc, log = run(SEND_TO_PORT % (size, seed, rport, size))
+    assert rc == 0, log[-3000:]
+    got, err = peer.result(0)
+    assert (len(got), err) == (size, None) and got == payload(size, seed), \
+        (len(got), err, log[-3000:])
+
+
+@pytest.mark.parametrize("kind", ["ours", "upstream"])
+def test_remote_command_sends_through_R_dbclient(crig, peer, kind):
+    s = dbclient_server(crig, kind)
+    rport = free_port()
+
+    def run(cmd):
+        r = crig.run(["-R", "%d:127.0.0.1:%d" % (rport, peer.port)], crig.dest(s), cmd)
+        return r.returncode, r.err + s.log()
+    remote_sender_case(run, peer, rport)
+
+
+def test_remote_command_sends_through_R_openssh(rig, peer):
+    rig.start_server()
+    rport = free_port()
+
+    def run(cmd):
+        r = rig.ssh(["-R", "%d:127.0.0.1:%d" % (rport, peer.port)], cmd, timeout=60)
+        return r.returncode, r.err + rig.server.log()
+    remote_sender_case(run, peer, rport)
