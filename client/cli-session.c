@@ -218,6 +218,9 @@ static int sess_close_ready(struct conn *c, struct channel *ch)
 	return 0;
 }
 
+/* The session is over (its cleanup ran): dbclient ends once no channel is left. */
+static int session_over;
+
 static void sess_cleanup(struct conn *c, struct channel *ch)
 {
 	(void)ch;
@@ -225,7 +228,21 @@ static void sess_cleanup(struct conn *c, struct channel *ch)
 	if (!c->cli->got_exit)
 		cli_set_exit_status(255); /* closed without a status: as OpenSSH, 255 */
 	cli_tty_restore();
-	loop_stop(c->loop);
+	session_over = 1;
+	/* Forwarded connections still open go on until they are done, every byte and the
+	 * EOFs carried (OpenSSH's ssh waits for them too); the last one's end ends the loop
+	 * (chans_freed). nopen still counts the session itself here. */
+	if (c->cli->chans.nopen > 1)
+		dbg(1, "session over: waiting for %u forwarded connection(s)",
+		    c->cli->chans.nopen - 1);
+	else
+		loop_stop(c->loop);
+}
+
+static void chans_freed(struct chan_table *t)
+{
+	if (session_over && t->nopen == 0)
+		loop_stop(t->c->loop);
 }
 
 static const struct chan_type sess_type = {
@@ -484,6 +501,7 @@ void cli_session_start(struct conn *c)
 	c->cli->chans.role_arg = c->cli;
 	if (cli_fwd_global_reply)
 		c->cli->chans.global_reply = cli_fwd_global_reply;
+	c->cli->chans.freed = chans_freed;
 	c->cli->chans_ready = 1;
 	c->cli->chans.last_data_ms = loop_now_ms();
 	conn_set_phase(c, cli_conn_table);

@@ -427,6 +427,8 @@ void chan_free(struct channel *ch)
 	t->ch[ch->local_id] = NULL;
 	t->nopen--;
 	free(ch);
+	if (t->freed)
+		t->freed(t);
 }
 
 /* Sends what the channel owes, in protocol order, as far as the connection takes it;

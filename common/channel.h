@@ -163,6 +163,9 @@ struct chan_table {
 	uint32_t window;                      /* our receive window for new channels (-W) */
 	chan_global_fn global_request;        /* NULL: every global request fails */
 	chan_global_reply_fn global_reply;    /* may be NULL */
+	/* A channel was freed (after its cleanup; nopen already counts it out). May be
+	 * NULL. The client waits here for forwarded connections that outlive its session. */
+	void (*freed)(struct chan_table *t);
 	void *role_arg;                       /* the role's own state */
 	unsigned global_pending;              /* our global requests not answered yet */
 	uint64_t last_data_ms;                /* last channel data either way (-I) */
