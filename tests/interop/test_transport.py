@@ -209,15 +209,34 @@ def test_paramiko_hostkey(server, hostkeys, key_type, stem):
         t.close()
 
 
-@pytest.mark.parametrize("comp", ["zlib", "zlib@openssh.com"])
-def test_paramiko_compression(server, hostkeys, comp):
-    """"zlib" compresses from the first NEWKEYS on: auth messages go through it."""
+def test_paramiko_compression(server, hostkeys):
+    """zlib@openssh.com is negotiated; the auth messages go through before it starts."""
+    comp = "zlib@openssh.com"
     t = pm_connect(server, key_type="ssh-ed25519", compression=comp)
     try:
         assert t.local_compression == comp and t.remote_compression == comp
         pm_check(t, hostkeys["ed25519"])
     finally:
         t.close()
+
+
+def test_no_compression_before_auth(server):
+    """The server offers no plain "zlib" (it would inflate an anonymous peer's packets
+    before authentication, as OpenSSH stopped in 7.4): only the delayed method and none,
+    both ways; a client that wants only "zlib" does not get it."""
+    c = rawssh.RawClient(server.port)
+    try:
+        c.start()
+        c.send_packet(c.kexinit())
+        i_s = c.read_packet()
+        assert i_s[0] == rawssh.MSG_KEXINIT
+        r = rawssh.Reader(i_s[17:])
+        lists = [r.text() for _ in range(10)]
+        assert lists[6] == lists[7] == "zlib@openssh.com,none", lists
+    finally:
+        c.close()
+    with pytest.raises(paramiko.SSHException):
+        pm_connect(server, key_type="ssh-ed25519", compression="zlib").close()
 
 
 @pytest.mark.parametrize("kex,cipher", [("curve25519-sha256@libssh.org", "aes128-ctr"),
