@@ -121,8 +121,10 @@
 #define DB_MAX_AUTHKEYS_LINE  4200
 /* publickey requests per connection whose key is looked up in authorized_keys: each
  * lookup reads a file; a key not found is not an auth failure (Dropbear), so this, not
- * -T, bounds the reading an anonymous client can cause. */
-#define DB_MAX_PUBKEY_LOOKUPS 50
+ * -T, bounds the reading an anonymous client can cause. Dropbear's 15: an agent holding
+ * ten keys still gets in (OpenSSH's ssh queries each key, then signs with the one
+ * accepted: eleven lookups), where OpenSSH's MaxAuthTries 6 would not. */
+#define DB_MAX_PUBKEY_LOOKUPS 15
 /* environment="NAME=value" in authorized_keys: 0 makes a line carrying it not match, as
  * OpenSSH's default PermitUserEnvironment no (a user's own variables such as LD_PRELOAD
  * could defeat a forced command). 1 accepts it and hands it to the session layer. */
