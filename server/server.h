@@ -58,8 +58,10 @@ struct hostkeys {
 };
 /* Loads the -r files (or the default paths when there are none); logs and returns an
  * error naming the file for a file that does not load or repeats a type. With gen, every
- * enabled type without a key is marked for generation. ERR_INVALID when no key at all. */
+ * enabled type without a key is marked for generation. ERR_INVALID when no key at all.
+ * On an error no key stays loaded. */
 int hostkeys_load(struct hostkeys *hk, const char *const *files, int n, int gen);
+/* Frees every key, wiping it (key_free); the daemon does so on each of its exits. */
 void hostkeys_free(struct hostkeys *hk);
 /* The host key algorithms we can offer, comma-separated, in our preference order. */
 int hostkeys_alg_list(const struct hostkeys *hk, char *out, size_t outsz);

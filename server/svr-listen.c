@@ -236,6 +236,7 @@ static void on_sigpipe(void *arg, int fd, short rev)
 		if (L.pidfile)
 			unlink(L.pidfile);
 		log_msg(LOG_INFO, "Exiting on signal %d", (int)term_sig);
+		hostkeys_free(L.hk);
 		exit(0);
 	}
 }

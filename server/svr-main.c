@@ -232,6 +232,8 @@ int server_main(int argc, char **argv)
 	log_set_verbose(verbose);
 	if (hostkeys_load(&hk, o.hostkey_files, o.nhostkey_files, o.gen_hostkeys))
 		return 1;
+	/* returns only when the daemon could not start: the keys are wiped before exit */
 	r = svr_listen_run(&o, &hk);
+	hostkeys_free(&hk);
 	return r ? 1 : 0;
 }

@@ -307,3 +307,41 @@ def test_log_lines(start, client, user):
     r = client.run(s.port, user.name, password=user.password, prefer="password")
     assert authed(r, "password")
     assert s.wait_log(r"Exit \(%s\) from <127\.0\.0\.1:\d+>: " % user.name)
+
+
+# ---- host keys on the daemon's exit paths
+
+def _bound_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    s.listen(1)
+    return s
+
+
+@pytest.mark.skipif(not shutil.which("valgrind"), reason="needs valgrind")
+@pytest.mark.parametrize("case", ["port_in_use", "bad_second_key", "repeated_type"])
+def test_hostkeys_freed_when_startup_fails(tmp_path, hostkeys, case):
+    """A daemon that cannot start (its port taken, a key file that does not load or
+    repeats a type) frees every host key it had loaded (key_free wipes each) before it
+    exits: valgrind finds no block left behind."""
+    held = _bound_port()
+    try:
+        keys = [hostkeys[k].path for k in ("ed25519", "ecdsa256", "rsa")]
+        port = free_port()
+        if case == "port_in_use":
+            port = held.getsockname()[1]
+        elif case == "bad_second_key":
+            keys.insert(2, str(tmp_path / "missing"))
+        else:
+            keys.append(hostkeys["ed25519"].path)
+        args = ["valgrind", "-q", "--leak-check=full", "--show-leak-kinds=all",
+                "--errors-for-leak-kinds=all", "--error-exitcode=99", BIN, "dropbear",
+                "-F", "-E", "-p", "127.0.0.1:%d" % port, "-P", str(tmp_path / "pid")]
+        for k in keys:
+            args += ["-r", k]
+        r = run(args, timeout=120)
+        err = r.stderr.decode("utf-8", "replace")
+        assert r.returncode == 1, err
+        assert "lost" not in err and "reachable" not in err, err
+    finally:
+        held.close()
