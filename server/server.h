@@ -122,6 +122,10 @@ struct svr_state {
 _Noreturn void svr_conn_run(int fd, const char *peer, struct hostkeys *hk, int unauth_fd,
                             const struct svr_opts *o);
 void svr_auth_start(struct conn *c);
+/* The first key exchange is done: the pre-auth deadline starts (DB_PREAUTH_*_TIMEOUT). */
+void svr_auth_kex_done(struct conn *c);
+/* Its length in seconds for these options. */
+unsigned svr_preauth_deadline(const struct svr_opts *o);
 extern const struct dispatch svr_auth_table[];
 /* The session layer (svr-session*.c) takes over once the auth phase has sent
  * USERAUTH_SUCCESS, filled srv->user and srv->restrict_, closed the listener's unauth

@@ -120,13 +120,20 @@ static int svr_newkeys_sent(struct conn *c, int first)
 	return r;
 }
 
+static int svr_kex_done(struct conn *c, int first)
+{
+	if (first)
+		svr_auth_kex_done(c);
+	return 0;
+}
+
 static const struct conn_role svr_role = {
         .is_client = 0,
         .proposal = svr_proposal,
         .kex_negotiated = NULL, /* the server waits for the client's public value */
         .kex_msgs = svr_kex_msgs,
         .newkeys_sent = svr_newkeys_sent,
-        .kex_done = NULL,
+        .kex_done = svr_kex_done,
         .ext_info = NULL, /* nothing a client may announce concerns us yet */
 };
 
