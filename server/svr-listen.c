@@ -203,10 +203,14 @@ static void log_displaced(const struct child *k, const char *why)
 		snprintf(d->addr, sizeof(d->addr), "%s", k->addr);
 		d->quiet = 0;
 	}
-	log_msg(LOG_WARNING,
-	        "Displacing the oldest unauthenticated connection from %s: %s "
-	        "(%u more displaced since the last line)",
-	        k->addr, why, d->quiet);
+	if (d->quiet)
+		log_msg(LOG_WARNING,
+		        "Displacing the oldest unauthenticated connection from %s: %s "
+		        "(and %u more since the last line)",
+		        k->addr, why, d->quiet);
+	else
+		log_msg(LOG_WARNING, "Displacing the oldest unauthenticated connection from %s: %s",
+		        k->addr, why);
 	d->at = now;
 	d->quiet = 0;
 }
