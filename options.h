@@ -92,6 +92,14 @@
 /* One log line per displaced address per this many seconds (later ones are counted
  * and reported with the next line): a flood does not flood the log. */
 #define DB_DISPLACE_LOG_INTERVAL 60
+/* Each connection's process re-executes this binary (the accepted socket and the
+ * listener's pipe passed by a hidden option) instead of running in a plain fork of the
+ * daemon: a fresh address-space layout per connection, so that a peer that crashes its
+ * connection and retries learns nothing about the next one's (Dropbear does the same).
+ * Costs an exec and a re-read of the host key files per connection; 0 keeps the fork. */
+#ifndef DB_REEXEC
+#define DB_REEXEC            1
+#endif
 /* Seconds from connect to successful authentication: an outer bound (OpenSSH's
  * LoginGraceTime 120; Dropbear's AUTH_TIMEOUT was 300). */
 #define DB_AUTH_TIMEOUT      120

@@ -48,6 +48,11 @@ struct svr_opts {
 	int no_local_fwd;          /* -j */
 	int no_remote_fwd;         /* -k */
 	int fwd_any_host;          /* -a: forwarded ports listen on all addresses */
+	/* re-execution per connection (DB_REEXEC) */
+	int argc;                  /* the command line, to run again per connection */
+	char **argv;
+	int child_fd, child_pipe;  /* hidden --connection FD,PIPE,PEER: run this one */
+	const char *child_peer;    /* (child_fd is -1 otherwise) */
 };
 
 /* ---- host keys (svr-hostkey.c) */

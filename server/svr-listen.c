@@ -286,6 +286,35 @@ static struct child *victim_of(const char *addr)
 	return best;
 }
 
+#if DB_REEXEC
+/* This binary again, with the daemon's own command line and --connection FD,PIPE,PEER:
+ * the connection gets a fresh address-space layout. Returns only when the exec fails,
+ * and the connection then runs in this fork as before. */
+static void reexec(int fd, const char *peer, int unauth_fd)
+{
+	const struct svr_opts *o = L.opts;
+	char spec[NI_MAXHOST + NI_MAXSERV + 32], *argv[256 + 3];
+	int i, n = 0;
+
+	if (o->argc < 1 || o->argc > 256)
+		return;
+	snprintf(spec, sizeof(spec), "%d,%d,%s", fd, unauth_fd, peer);
+	for (i = 0; i < o->argc; i++)
+		argv[n++] = o->argv[i];
+	argv[n++] = "--connection";
+	argv[n++] = spec;
+	argv[n] = NULL;
+	/* both descriptors were opened close-on-exec; these two must survive it */
+	if (fcntl(fd, F_SETFD, 0) != 0 || fcntl(unauth_fd, F_SETFD, 0) != 0)
+		return;
+	execv("/proc/self/exe", argv);
+	log_msg(LOG_WARNING, "Cannot re-execute for a fresh layout (%s): running in the fork",
+	        strerror(errno));
+	(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+	(void)fcntl(unauth_fd, F_SETFD, FD_CLOEXEC);
+}
+#endif
+
 static _Noreturn void run_child(int fd, const char *peer, int unauth_fd)
 {
 	static char ident[32];
@@ -306,6 +335,9 @@ static _Noreturn void run_child(int fd, const char *peer, int unauth_fd)
 	if (L.log_where & LOG_TO_STDERR)
 		log_init(ident, L.log_where);
 	log_msg(LOG_INFO, "Child connection from %s", peer);
+#if DB_REEXEC
+	reexec(fd, peer, unauth_fd);
+#endif
 	svr_conn_run(fd, peer, L.hk, unauth_fd, L.opts);
 }
 
@@ -462,6 +494,8 @@ int svr_listen_run(const struct svr_opts *o, struct hostkeys *hk)
 		return ERR_IO;
 	}
 	if (o->foreground) {
+		/* the pid file first: "Not backgrounding" tells a watcher we are ready */
+		write_pidfile(o->pidfile);
 		log_msg(LOG_INFO, "Not backgrounding");
 	} else {
 		if (daemonize(o->log_stderr)) {
@@ -471,7 +505,8 @@ int svr_listen_run(const struct svr_opts *o, struct hostkeys *hk)
 		log_msg(LOG_INFO, "Running in background");
 	}
 	log_init("dropbear", L.log_where);
-	write_pidfile(o->pidfile);
+	if (!o->foreground)
+		write_pidfile(o->pidfile);
 	if (pipe2(L.sigpipe, O_CLOEXEC | O_NONBLOCK) != 0 || (r = loop_init(&L.loop)))
 		return ERR_IO;
 	memset(&sa, 0, sizeof(sa));

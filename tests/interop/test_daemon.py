@@ -363,3 +363,50 @@ def test_hostkeys_freed_when_startup_fails(tmp_path, hostkeys, case):
         assert "lost" not in err and "reachable" not in err, err
     finally:
         held.close()
+
+
+# ---- a fresh address-space layout per connection (DB_REEXEC)
+
+def _maps(pid):
+    """The start addresses of the binary's first mapping, the heap and the stack."""
+    with open("/proc/%d/maps" % pid) as f:
+        lines = f.read().splitlines()
+    exe = os.path.realpath("/proc/%d/exe" % pid)
+    first = lambda pred: next((l.split("-")[0] for l in lines if pred(l)), None)
+    return (first(lambda l: l.endswith(exe)), first(lambda l: l.endswith("[heap]")),
+            first(lambda l: l.endswith("[stack]")))
+
+
+def _children(pid):
+    with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
+        return [int(p) for p in f.read().split()]
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/maps"), reason="needs /proc")
+def test_connections_get_fresh_layouts(start):
+    """Each connection's process is this binary executed again, not a fork of the
+    daemon: two connections (and the daemon) show different memory layouts."""
+    with open("/proc/sys/kernel/randomize_va_space") as f:
+        if f.read().strip() == "0":
+            pytest.skip("address-space randomisation is off on this machine")
+    s = start()
+    socks = []
+    try:
+        for _ in range(2):
+            c = connect_from("127.0.0.1", s.port)
+            socks.append(c)
+            assert ident_or_eof(c).startswith(b"SSH-2.0-")
+        end = time.time() + 10
+        while len(_children(s.proc.pid)) < 2 and time.time() < end:
+            time.sleep(0.05)
+        kids = _children(s.proc.pid)
+        assert len(kids) == 2, kids
+        layouts = [_maps(p) for p in [s.proc.pid] + kids]
+        assert all(l[0] and l[2] for l in layouts), layouts
+        for i in range(3):
+            for j in range(i + 1, 3):
+                assert layouts[i][0] != layouts[j][0], layouts  # the binary
+                assert layouts[i][2] != layouts[j][2], layouts  # the stack
+    finally:
+        for c in socks:
+            c.close()
