@@ -82,11 +82,39 @@
 #define DB_ECDSA_HOST_KEY    "/etc/dropbear/dropbear_ecdsa_host_key"
 #define DB_RSA_HOST_KEY      "/etc/dropbear/dropbear_rsa_host_key"
 /* Unauthenticated connections at once, in total and from one address (Dropbear's
- * MAX_UNAUTH_CLIENTS / MAX_UNAUTH_PER_IP): a bound on pre-auth processes and memory. */
+ * MAX_UNAUTH_CLIENTS / MAX_UNAUTH_PER_IP): a bound on pre-auth processes and memory.
+ * They are not a refusal: a new connection beyond either takes the place of the oldest
+ * unauthenticated one of its own address (per address), or (in total) of the address
+ * holding the most slots within the network (IPv4 /24, IPv6 /64) holding the most, so
+ * that one flooding source cannot lock out a login from anywhere else. */
 #define DB_MAX_UNAUTH_CLIENTS 30
 #define DB_MAX_UNAUTH_PER_IP 5
-/* Seconds from connect to successful authentication (Dropbear's AUTH_TIMEOUT). */
-#define DB_AUTH_TIMEOUT      300
+/* Prefix lengths that group addresses into one network for the choice above: what one
+ * host, or one customer behind a provider, usually has. */
+#define DB_UNAUTH_NET4_BITS  24
+#define DB_UNAUTH_NET6_BITS  64
+/* One log line per displaced address per this many seconds (later ones are counted
+ * and reported with the next line): a flood does not flood the log. */
+#define DB_DISPLACE_LOG_INTERVAL 60
+/* Each connection's process re-executes this binary (the accepted socket and the
+ * listener's pipe passed by a hidden option) instead of running in a plain fork of the
+ * daemon: a fresh address-space layout per connection, so that a peer that crashes its
+ * connection and retries learns nothing about the next one's (Dropbear does the same).
+ * Costs an exec and a re-read of the host key files per connection; 0 keeps the fork. */
+#ifndef DB_REEXEC
+#define DB_REEXEC            1
+#endif
+/* Seconds from connect to successful authentication: an outer bound (OpenSSH's
+ * LoginGraceTime 120; Dropbear's AUTH_TIMEOUT was 300). */
+#define DB_AUTH_TIMEOUT      120
+/* Seconds from the end of the first key exchange to successful authentication, the
+ * pre-auth deadline. Without password methods (-s) nobody types: a key login takes
+ * under a second, an agent that asks for a touch or a confirmation a few; 20 leaves
+ * room. With password or keyboard-interactive a person reads a prompt and types,
+ * perhaps twice after a typo: 60, half OpenSSH's 120 for the whole login, which also
+ * covers the TCP connect and key exchange (bounded here by DB_IDENT_TIMEOUT). */
+#define DB_PREAUTH_KEY_TIMEOUT 20
+#define DB_PREAUTH_PASSWORD_TIMEOUT 60
 /* Failed authentication attempts ("none" does not count) before disconnecting. */
 #define DB_MAX_AUTH_TRIES    10
 /* Packets a peer may send before authenticating: a bound on work an anonymous peer can
@@ -125,8 +153,10 @@
 #define DB_MAX_AUTHKEYS_LINE  4200
 /* publickey requests per connection whose key is looked up in authorized_keys: each
  * lookup reads a file; a key not found is not an auth failure (Dropbear), so this, not
- * -T, bounds the reading an anonymous client can cause. */
-#define DB_MAX_PUBKEY_LOOKUPS 50
+ * -T, bounds the reading an anonymous client can cause. Dropbear's 15: an agent holding
+ * ten keys still gets in (OpenSSH's ssh queries each key, then signs with the one
+ * accepted: eleven lookups), where OpenSSH's MaxAuthTries 6 would not. */
+#define DB_MAX_PUBKEY_LOOKUPS 15
 /* environment="NAME=value" in authorized_keys: 0 makes a line carrying it not match, as
  * OpenSSH's default PermitUserEnvironment no (a user's own variables such as LD_PRELOAD
  * could defeat a forced command). 1 accepts it and hands it to the session layer. */

@@ -48,6 +48,11 @@ struct svr_opts {
 	int no_local_fwd;          /* -j */
 	int no_remote_fwd;         /* -k */
 	int fwd_any_host;          /* -a: forwarded ports listen on all addresses */
+	/* re-execution per connection (DB_REEXEC) */
+	int argc;                  /* the command line, to run again per connection */
+	char **argv;
+	int child_fd, child_pipe;  /* hidden --connection FD,PIPE,PEER: run this one */
+	const char *child_peer;    /* (child_fd is -1 otherwise) */
 };
 
 /* ---- host keys (svr-hostkey.c) */
@@ -58,8 +63,10 @@ struct hostkeys {
 };
 /* Loads the -r files (or the default paths when there are none); logs and returns an
  * error naming the file for a file that does not load or repeats a type. With gen, every
- * enabled type without a key is marked for generation. ERR_INVALID when no key at all. */
+ * enabled type without a key is marked for generation. ERR_INVALID when no key at all.
+ * On an error no key stays loaded. */
 int hostkeys_load(struct hostkeys *hk, const char *const *files, int n, int gen);
+/* Frees every key, wiping it (key_free); the daemon does so on each of its exits. */
 void hostkeys_free(struct hostkeys *hk);
 /* The host key algorithms we can offer, comma-separated, in our preference order. */
 int hostkeys_alg_list(const struct hostkeys *hk, char *out, size_t outsz);
@@ -120,6 +127,10 @@ struct svr_state {
 _Noreturn void svr_conn_run(int fd, const char *peer, struct hostkeys *hk, int unauth_fd,
                             const struct svr_opts *o);
 void svr_auth_start(struct conn *c);
+/* The first key exchange is done: the pre-auth deadline starts (DB_PREAUTH_*_TIMEOUT). */
+void svr_auth_kex_done(struct conn *c);
+/* Its length in seconds for these options. */
+unsigned svr_preauth_deadline(const struct svr_opts *o);
 extern const struct dispatch svr_auth_table[];
 /* The session layer (svr-session*.c) takes over once the auth phase has sent
  * USERAUTH_SUCCESS, filled srv->user and srv->restrict_, closed the listener's unauth

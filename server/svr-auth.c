@@ -43,6 +43,28 @@ static void auth_timeout(void *arg)
 	conn_fatal(c, SSH_DISCONNECT_BY_APPLICATION, "Timeout before auth");
 }
 
+static void preauth_timeout(void *arg)
+{
+	struct conn *c = arg;
+	conn_fatal(c, SSH_DISCONNECT_BY_APPLICATION,
+	           "Timeout before auth: no login within %u seconds of the key exchange",
+	           svr_preauth_deadline(c->srv->opts));
+}
+
+unsigned svr_preauth_deadline(const struct svr_opts *o)
+{
+	return o->no_password ? DB_PREAUTH_KEY_TIMEOUT : DB_PREAUTH_PASSWORD_TIMEOUT;
+}
+
+void svr_auth_kex_done(struct conn *c)
+{
+	/* the first key exchange ends within DB_IDENT_TIMEOUT of the connect, so this
+	 * deadline always falls before the outer DB_AUTH_TIMEOUT it replaces */
+	if (!c->authed)
+		loop_timer_set(c->loop, &c->srv->auth_timer,
+		               svr_preauth_deadline(c->srv->opts) * 1000ull, preauth_timeout, c);
+}
+
 /* RFC 4253 section 10. */
 static int svr_service_request(struct conn *c, uint8_t msg, struct buf *b)
 {

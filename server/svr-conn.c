@@ -18,9 +18,29 @@
 #include "server.h"
 #include "util.h"
 
+/* Compression the server offers: only the delayed method, which starts after
+ * USERAUTH_SUCCESS, so that no anonymous peer reaches the inflater (OpenSSH since 7.4
+ * offers no plain "zlib" either). */
+#if DB_COMPRESSION
+#define SVR_COMP_LIST "zlib@openssh.com,none"
+#else
+#define SVR_COMP_LIST "none"
+#endif
+
 static int svr_proposal(struct conn *c, struct kex_proposal *p)
 {
-	return kex_proposal_make(p, 0, c->srv->hostkey_algs, NULL, NULL, NULL, 1);
+	int r, i;
+
+	if ((r = kex_proposal_make(p, 0, c->srv->hostkey_algs, NULL, NULL, NULL, 0)))
+		return r;
+	for (i = PROP_COMP_CS; i <= PROP_COMP_SC; i++) {
+		free(p->list[i]);
+		if (!(p->list[i] = strdup(SVR_COMP_LIST))) {
+			kex_proposal_free(p);
+			return ERR_NOMEM;
+		}
+	}
+	return 0;
 }
 
 /* KEXDH_INIT / KEX_ECDH_INIT (RFC 4253 8, RFC 5656 4, RFC 8731 3): the client's public
@@ -100,13 +120,20 @@ static int svr_newkeys_sent(struct conn *c, int first)
 	return r;
 }
 
+static int svr_kex_done(struct conn *c, int first)
+{
+	if (first)
+		svr_auth_kex_done(c);
+	return 0;
+}
+
 static const struct conn_role svr_role = {
         .is_client = 0,
         .proposal = svr_proposal,
         .kex_negotiated = NULL, /* the server waits for the client's public value */
         .kex_msgs = svr_kex_msgs,
         .newkeys_sent = svr_newkeys_sent,
-        .kex_done = NULL,
+        .kex_done = svr_kex_done,
         .ext_info = NULL, /* nothing a client may announce concerns us yet */
 };
 

@@ -67,7 +67,7 @@ static int add_key(struct hostkeys *hk, struct key *k, const char *path)
 	return 0;
 }
 
-int hostkeys_load(struct hostkeys *hk, const char *const *files, int n, int gen)
+static int load(struct hostkeys *hk, const char *const *files, int n, int gen)
 {
 	static const char *const defaults[] = {DB_ED25519_HOST_KEY, DB_ECDSA_HOST_KEY,
 	                                       DB_RSA_HOST_KEY};
@@ -117,6 +117,16 @@ int hostkeys_load(struct hostkeys *hk, const char *const *files, int n, int gen)
 		return ERR_INVALID;
 	}
 	return 0;
+}
+
+/* On failure, the keys loaded so far are freed (and wiped) here, so that no caller's
+ * exit path can leave one behind. */
+int hostkeys_load(struct hostkeys *hk, const char *const *files, int n, int gen)
+{
+	int r = load(hk, files, n, gen);
+	if (r)
+		hostkeys_free(hk);
+	return r;
 }
 
 void hostkeys_free(struct hostkeys *hk)

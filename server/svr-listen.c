@@ -1,7 +1,10 @@
 /* svr-listen.c: the listening daemon. It binds, accepts and forks one process per
  * connection, and never reads a byte a client sent: a client can only ever take down
  * its own process. It counts unauthenticated children by source address (each child
- * holds a pipe it closes once authenticated, as Dropbear does) to bound them. */
+ * holds a pipe it closes once authenticated, as Dropbear does) to bound them; when the
+ * slots are full a new connection displaces the oldest unauthenticated one of whoever
+ * holds the most, so that a flood from one place cannot lock out everyone else. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -13,6 +16,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "err.h"
@@ -24,9 +28,19 @@
 #define MAX_SOCKETS (2 * DB_MAX_LISTEN) /* an address may resolve to IPv4 and IPv6 */
 
 struct child {
-	pid_t pid;
-	int fd; /* read end of its unauth pipe; -1: free slot */
+	pid_t pid; /* 0: reaped, never to be signalled */
+	int fd;    /* read end of its unauth pipe; -1: free slot */
+	unsigned long long seq; /* accept order: the smallest is the oldest */
 	char addr[NI_MAXHOST];
+	char net[INET6_ADDRSTRLEN + 4]; /* its /24 or /64, for the displacement choice */
+};
+
+/* Addresses recently logged as displaced (one line per address and interval). */
+#define DISPLACE_LOG_SLOTS 16
+struct displace_log {
+	char addr[NI_MAXHOST];
+	time_t at;       /* monotonic seconds of the last line; 0: free */
+	unsigned quiet;  /* displacements since then, not logged */
 };
 
 static struct {
@@ -37,6 +51,8 @@ static struct {
 	int nl;
 	int sigpipe[2];
 	struct child kids[DB_MAX_UNAUTH_CLIENTS];
+	unsigned long long seq;
+	struct displace_log dlog[DISPLACE_LOG_SLOTS];
 	const char *pidfile;
 	int log_where;
 } L;
@@ -129,6 +145,76 @@ static void drop_child(struct child *k)
 	k->pid = 0;
 }
 
+/* The network of an address for the displacement choice: "a.b.c.0/24", "x:y:z:w::/64". */
+static void net_of(const struct sockaddr_storage *ss, char *out, size_t outsz)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	if (ss->ss_family == AF_INET) {
+		struct in_addr in = ((const struct sockaddr_in *)ss)->sin_addr;
+		uint32_t mask = DB_UNAUTH_NET4_BITS >= 32 ? 0xffffffffu
+		                                         : ~(0xffffffffu >> DB_UNAUTH_NET4_BITS);
+		in.s_addr &= htonl(mask);
+		inet_ntop(AF_INET, &in, a, sizeof(a));
+		snprintf(out, outsz, "%s/%d", a, DB_UNAUTH_NET4_BITS);
+	} else if (ss->ss_family == AF_INET6) {
+		struct in6_addr in6 = ((const struct sockaddr_in6 *)ss)->sin6_addr;
+		int i;
+		for (i = 0; i < 16; i++) {
+			int keep = DB_UNAUTH_NET6_BITS - 8 * i;
+			if (keep <= 0)
+				in6.s6_addr[i] = 0;
+			else if (keep < 8)
+				in6.s6_addr[i] &= (uint8_t)(0xff << (8 - keep));
+		}
+		inet_ntop(AF_INET6, &in6, a, sizeof(a));
+		snprintf(out, outsz, "%s/%d", a, DB_UNAUTH_NET6_BITS);
+	} else {
+		snprintf(out, outsz, "?");
+	}
+}
+
+static time_t mono_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + 1; /* never 0, which marks a free log slot */
+}
+
+/* One line per displaced address per DB_DISPLACE_LOG_INTERVAL. */
+static void log_displaced(const struct child *k, const char *why)
+{
+	struct displace_log *d = NULL, *oldest = &L.dlog[0];
+	time_t now = mono_seconds();
+	int i;
+
+	for (i = 0; i < DISPLACE_LOG_SLOTS; i++) {
+		if (L.dlog[i].at && strcmp(L.dlog[i].addr, k->addr) == 0)
+			d = &L.dlog[i];
+		if (L.dlog[i].at < oldest->at)
+			oldest = &L.dlog[i];
+	}
+	if (d && now - d->at < DB_DISPLACE_LOG_INTERVAL) {
+		d->quiet++;
+		return;
+	}
+	if (!d) {
+		d = oldest; /* forgetting the oldest address costs at most one extra line */
+		snprintf(d->addr, sizeof(d->addr), "%s", k->addr);
+		d->quiet = 0;
+	}
+	if (d->quiet)
+		log_msg(LOG_WARNING,
+		        "Displacing the oldest unauthenticated connection from %s: %s "
+		        "(and %u more since the last line)",
+		        k->addr, why, d->quiet);
+	else
+		log_msg(LOG_WARNING, "Displacing the oldest unauthenticated connection from %s: %s",
+		        k->addr, why);
+	d->at = now;
+	d->quiet = 0;
+}
+
 /* EOF on a child's pipe: it authenticated or it is gone; its slot is free. */
 static void on_child_pipe(void *arg, int fd, short rev)
 {
@@ -139,6 +225,95 @@ static void on_child_pipe(void *arg, int fd, short rev)
 	if (read(fd, tmp, sizeof(tmp)) <= 0)
 		drop_child(k);
 }
+
+/* Ends an unauthenticated child to free its slot. Only a child this daemon forked and
+ * has not reaped is signalled (pid 0 marks a reaped one), and only while its pipe is
+ * not at EOF: an EOF means it authenticated (or went), and it is then left alone. */
+static void displace(struct child *k)
+{
+	struct pollfd p = {.fd = k->fd, .events = POLLIN};
+
+	if (k->pid > 0 && poll(&p, 1, 0) == 0)
+		kill(k->pid, SIGKILL);
+	drop_child(k);
+}
+
+/* Slot-holding counts for the displacement choice. */
+static int count_where(const char *field_value, int by_net)
+{
+	int i, n = 0;
+	for (i = 0; i < DB_MAX_UNAUTH_CLIENTS; i++)
+		if (L.kids[i].fd >= 0 &&
+		    strcmp(by_net ? L.kids[i].net : L.kids[i].addr, field_value) == 0)
+			n++;
+	return n;
+}
+
+/* The child to displace when all slots are taken: within the network holding the most
+ * slots, the address holding the most, its oldest connection (ties: the oldest). */
+static struct child *victim_overall(void)
+{
+	struct child *best = NULL;
+	int i, bnet = 0, baddr = 0;
+
+	for (i = 0; i < DB_MAX_UNAUTH_CLIENTS; i++) {
+		struct child *k = &L.kids[i];
+		int nnet, naddr;
+		if (k->fd < 0)
+			continue;
+		nnet = count_where(k->net, 1);
+		naddr = count_where(k->addr, 0);
+		if (!best || nnet > bnet || (nnet == bnet && naddr > baddr) ||
+		    (nnet == bnet && naddr == baddr && k->seq < best->seq)) {
+			best = k;
+			bnet = nnet;
+			baddr = naddr;
+		}
+	}
+	return best;
+}
+
+/* The oldest connection of one address (when it holds DB_MAX_UNAUTH_PER_IP). */
+static struct child *victim_of(const char *addr)
+{
+	struct child *best = NULL;
+	int i;
+
+	for (i = 0; i < DB_MAX_UNAUTH_CLIENTS; i++)
+		if (L.kids[i].fd >= 0 && strcmp(L.kids[i].addr, addr) == 0 &&
+		    (!best || L.kids[i].seq < best->seq))
+			best = &L.kids[i];
+	return best;
+}
+
+#if DB_REEXEC
+/* This binary again, with the daemon's own command line and --connection FD,PIPE,PEER:
+ * the connection gets a fresh address-space layout. Returns only when the exec fails,
+ * and the connection then runs in this fork as before. */
+static void reexec(int fd, const char *peer, int unauth_fd)
+{
+	const struct svr_opts *o = L.opts;
+	char spec[NI_MAXHOST + NI_MAXSERV + 32], *argv[256 + 3];
+	int i, n = 0;
+
+	if (o->argc < 1 || o->argc > 256)
+		return;
+	snprintf(spec, sizeof(spec), "%d,%d,%s", fd, unauth_fd, peer);
+	for (i = 0; i < o->argc; i++)
+		argv[n++] = o->argv[i];
+	argv[n++] = "--connection";
+	argv[n++] = spec;
+	argv[n] = NULL;
+	/* both descriptors were opened close-on-exec; these two must survive it */
+	if (fcntl(fd, F_SETFD, 0) != 0 || fcntl(unauth_fd, F_SETFD, 0) != 0)
+		return;
+	execv("/proc/self/exe", argv);
+	log_msg(LOG_WARNING, "Cannot re-execute for a fresh layout (%s): running in the fork",
+	        strerror(errno));
+	(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+	(void)fcntl(unauth_fd, F_SETFD, FD_CLOEXEC);
+}
+#endif
 
 static _Noreturn void run_child(int fd, const char *peer, int unauth_fd)
 {
@@ -160,6 +335,9 @@ static _Noreturn void run_child(int fd, const char *peer, int unauth_fd)
 	if (L.log_where & LOG_TO_STDERR)
 		log_init(ident, L.log_where);
 	log_msg(LOG_INFO, "Child connection from %s", peer);
+#if DB_REEXEC
+	reexec(fd, peer, unauth_fd);
+#endif
 	svr_conn_run(fd, peer, L.hk, unauth_fd, L.opts);
 }
 
@@ -191,12 +369,28 @@ static void on_accept(void *arg, int lfd, short rev)
 			same++;
 		}
 	}
-	if (!slot || same >= DB_MAX_UNAUTH_PER_IP) {
-		/* Dropbear closes these silently: under a flood a line each would be the
-		 * flood's echo in the log; -v shows them */
-		dbg(1, "Refusing connection from %s: too many unauthenticated connections", peer);
-		close(fd);
-		return;
+	if (same >= DB_MAX_UNAUTH_PER_IP || !slot) {
+		/* Dropbear refuses the newcomer here, so that whoever holds the slots keeps
+		 * them: we end the oldest of whoever holds the most instead (its own address
+		 * first), and the newcomer gets in */
+		struct child *v = same >= DB_MAX_UNAUTH_PER_IP ? victim_of(host) : victim_overall();
+		char why[160];
+		if (!v) {
+			close(fd);
+			return;
+		}
+		if (same >= DB_MAX_UNAUTH_PER_IP)
+			snprintf(why, sizeof(why), "it holds %d unauthenticated connections, the most "
+			         "one address may", same);
+		else
+			snprintf(why, sizeof(why), "all %d unauthenticated slots are taken; it holds "
+			         "%d, its network %s holds %d", DB_MAX_UNAUTH_CLIENTS,
+			         count_where(v->addr, 0), v->net, count_where(v->net, 1));
+		log_displaced(v, why);
+		dbg(1, "Displacing pid %d from %s for %s", (int)v->pid, v->addr, peer);
+		displace(v);
+		if (!slot)
+			slot = v;
 	}
 	if (pipe2(p, O_CLOEXEC) != 0) {
 		close(fd);
@@ -216,7 +410,9 @@ static void on_accept(void *arg, int lfd, short rev)
 	}
 	slot->pid = pid;
 	slot->fd = p[0];
+	slot->seq = ++L.seq;
 	snprintf(slot->addr, sizeof(slot->addr), "%s", host);
+	net_of(&ss, slot->net, sizeof(slot->net));
 	if (loop_add_fd(L.loop, p[0], NULL, on_child_pipe, slot))
 		drop_child(slot);
 }
@@ -225,17 +421,24 @@ static void on_sigpipe(void *arg, int fd, short rev)
 {
 	char tmp[64];
 	int status;
+	pid_t pid;
 
 	(void)arg;
 	(void)rev;
 	while (read(fd, tmp, sizeof(tmp)) > 0)
 		;
-	while (waitpid(-1, &status, WNOHANG) > 0)
-		;
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		int i;
+		/* its pid may be reused from now on: never signal it (displace()) */
+		for (i = 0; i < DB_MAX_UNAUTH_CLIENTS; i++)
+			if (L.kids[i].fd >= 0 && L.kids[i].pid == pid)
+				L.kids[i].pid = 0;
+	}
 	if (term_sig) {
 		if (L.pidfile)
 			unlink(L.pidfile);
 		log_msg(LOG_INFO, "Exiting on signal %d", (int)term_sig);
+		hostkeys_free(L.hk);
 		exit(0);
 	}
 }
@@ -291,6 +494,8 @@ int svr_listen_run(const struct svr_opts *o, struct hostkeys *hk)
 		return ERR_IO;
 	}
 	if (o->foreground) {
+		/* the pid file first: "Not backgrounding" tells a watcher we are ready */
+		write_pidfile(o->pidfile);
 		log_msg(LOG_INFO, "Not backgrounding");
 	} else {
 		if (daemonize(o->log_stderr)) {
@@ -300,7 +505,8 @@ int svr_listen_run(const struct svr_opts *o, struct hostkeys *hk)
 		log_msg(LOG_INFO, "Running in background");
 	}
 	log_init("dropbear", L.log_where);
-	write_pidfile(o->pidfile);
+	if (!o->foreground)
+		write_pidfile(o->pidfile);
 	if (pipe2(L.sigpipe, O_CLOEXEC | O_NONBLOCK) != 0 || (r = loop_init(&L.loop)))
 		return ERR_IO;
 	memset(&sa, 0, sizeof(sa));

@@ -1,8 +1,10 @@
 /* svr-main.c: dropbear's command line (Dropbear-compatible options) and -Q. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "crypto.h"
 #include "err.h"
@@ -107,6 +109,52 @@ static int query(const char *what)
 	return 0;
 }
 
+/* The hidden --connection FD,PIPE,PEER of a re-executed connection (svr-listen.c). */
+static int connection_spec(struct svr_opts *o, const char *spec)
+{
+	char *end;
+	long fd, pipefd;
+
+	fd = strtol(spec, &end, 10);
+	if (end == spec || *end != ',' || fd < 0 || fd > INT_MAX)
+		return -1;
+	spec = end + 1;
+	pipefd = strtol(spec, &end, 10);
+	if (end == spec || *end != ',' || pipefd < 0 || pipefd > INT_MAX || !end[1])
+		return -1;
+	o->child_fd = (int)fd;
+	o->child_pipe = (int)pipefd;
+	o->child_peer = end + 1;
+	return 0;
+}
+
+/* A connection re-executed by the listener: it reads the host key files again (each
+ * connection process holds its keys only until its signer has them) and runs. */
+static int run_connection(struct svr_opts *o, int verbose)
+{
+	static char ident[32];
+	struct hostkeys hk;
+
+	snprintf(ident, sizeof(ident), "dropbear[%d]", (int)getpid());
+	log_init(o->log_stderr ? ident : "dropbear", o->log_stderr ? LOG_TO_STDERR : LOG_TO_SYSLOG);
+	log_set_verbose(verbose);
+	if (hostkeys_load(&hk, o->hostkey_files, o->nhostkey_files, o->gen_hostkeys))
+		return 1;
+	svr_conn_run(o->child_fd, o->child_peer, &hk, o->child_pipe, o);
+}
+
+/* Host key files by absolute path: the daemon leaves its directory when it goes into
+ * the background, and each re-executed connection reads them again. */
+static void absolute_keys(struct svr_opts *o)
+{
+	static char abs[SVR_MAX_HOSTKEY_FILES][PATH_MAX];
+	int i;
+
+	for (i = 0; i < o->nhostkey_files; i++)
+		if (o->hostkey_files[i][0] != '/' && realpath(o->hostkey_files[i], abs[i]))
+			o->hostkey_files[i] = abs[i];
+}
+
 /* Dropbear's option syntax: flags may be grouped ("-FE"), an argument may be attached
  * ("-p2222") or the next word. */
 int server_main(int argc, char **argv)
@@ -120,10 +168,20 @@ int server_main(int argc, char **argv)
 	o.pidfile = DB_PIDFILE;
 	o.max_auth_tries = DB_MAX_AUTH_TRIES;
 	o.recv_window = DB_RECV_WINDOW;
+	o.argc = argc;
+	o.argv = argv;
+	o.child_fd = -1;
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		size_t j;
 
+		if (strcmp(a, "--connection") == 0) {
+			if (i + 1 == argc || connection_spec(&o, argv[++i])) {
+				fprintf(stderr, "dropbear: --connection: bad argument\n");
+				return 1;
+			}
+			continue;
+		}
 		if (a[0] != '-' || !a[1]) {
 			fprintf(stderr, "dropbear: unexpected argument '%s'\n", a);
 			return 1;
@@ -228,10 +286,15 @@ int server_main(int argc, char **argv)
 	if (q)
 		return query(q);
 	/* Start-up errors also go to the terminal; svr_listen_run settles on syslog. */
+	if (o.child_fd >= 0)
+		return run_connection(&o, verbose);
 	log_init("dropbear", o.log_stderr ? LOG_TO_STDERR : LOG_TO_STDERR | LOG_TO_SYSLOG);
 	log_set_verbose(verbose);
+	absolute_keys(&o);
 	if (hostkeys_load(&hk, o.hostkey_files, o.nhostkey_files, o.gen_hostkeys))
 		return 1;
+	/* returns only when the daemon could not start: the keys are wiped before exit */
 	r = svr_listen_run(&o, &hk);
+	hostkeys_free(&hk);
 	return r ? 1 : 0;
 }

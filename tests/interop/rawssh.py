@@ -106,8 +106,10 @@ class Direction:
 
 
 class RawClient:
-    def __init__(self, port, timeout=10.0):
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    def __init__(self, port, timeout=10.0, source=None):
+        """source: the local address to connect from (127.0.0.x are loopback too)."""
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=timeout,
+                                             source_address=(source, 0) if source else None)
         self.port = self.sock.getsockname()[1]  # our source port: names us in the log
         self.rbuf = b""
         self.tx = Direction()

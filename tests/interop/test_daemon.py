@@ -92,18 +92,36 @@ def wait_port(port, host="127.0.0.1", timeout=10.0):
 
 # ---- limits held by the listener
 
+def ended(sock, timeout=5.0):
+    """True when the server closes sock within timeout (what it sent before is skipped)."""
+    end = time.time() + timeout
+    try:
+        while time.time() < end:
+            sock.settimeout(max(0.01, end - time.time()))
+            if sock.recv(65536) == b"":
+                return True
+    except (ConnectionResetError, BrokenPipeError):
+        return True
+    except socket.timeout:
+        pass
+    return False
+
+
 @needs_users
 def test_unauth_limit_per_address(start, client, user):
+    """One address holds at most DB_MAX_UNAUTH_PER_IP unauthenticated connections: each
+    one beyond takes the place of that address's oldest, which the listener ends."""
     s = start()
     socks = []
     try:
         got = []
-        for _ in range(40):
+        for _ in range(12):
             c = connect_from("127.0.0.1", s.port)
             socks.append(c)
             got.append(ident_or_eof(c))
-        assert all(g.startswith(b"SSH-2.0-") for g in got[:5]), got[:6]
-        assert all(g == b"" for g in got[5:]), got
+        assert all(g.startswith(b"SSH-2.0-") for g in got), got
+        assert all(ended(c) for c in socks[:7]), s.log()
+        assert not any(ended(c, 0.2) for c in socks[7:]), s.log()
         # the listener is fine, and another address still gets in
         r = client.run(s.port, user.name, password=user.password, prefer="password",
                        opts=["-o", "BindAddress=127.0.0.2"])
@@ -117,7 +135,8 @@ def test_unauth_limit_per_address(start, client, user):
 @needs_users
 def test_authenticated_connections_leave_the_count(start, user):
     """A connection stops counting against the limits once it authenticates (it closes
-    the listener's pipe): 5 logged-in clients from one address leave room for more."""
+    the listener's pipe): 5 logged-in clients from one address are never displaced by
+    unauthenticated ones from it."""
     import paramiko
     s = start()
     ts, socks = [], []
@@ -128,13 +147,17 @@ def test_authenticated_connections_leave_the_count(start, user):
             t.start_client(timeout=10)
             t.auth_password(user.name, user.password)
             assert t.is_authenticated()
-        for _ in range(5):
+        for _ in range(6):
             c = connect_from("127.0.0.1", s.port)
             socks.append(c)
             assert ident_or_eof(c).startswith(b"SSH-2.0-"), s.log()
-        c = connect_from("127.0.0.1", s.port)
-        socks.append(c)
-        assert ident_or_eof(c) == b""  # and the unauthenticated ones still count
+        # the sixth displaced the oldest unauthenticated one, not a logged-in one
+        assert ended(socks[0]), s.log()
+        assert all(t.is_active() for t in ts)
+        for t in ts:
+            ch = t.open_session(timeout=10)
+            ch.exec_command("true")
+            assert ch.recv_exit_status() == 0
     finally:
         for t in ts:
             t.close()
@@ -143,6 +166,8 @@ def test_authenticated_connections_leave_the_count(start, user):
 
 
 def test_unauth_limit_total(start):
+    """DB_MAX_UNAUTH_CLIENTS in all: one more from a new address displaces the oldest
+    connection of an address holding the most, logged once."""
     s = start()
     socks = []
     try:
@@ -153,18 +178,11 @@ def test_unauth_limit_total(start):
                 assert ident_or_eof(c).startswith(b"SSH-2.0-"), i
         c = connect_from("127.0.0.7", s.port)
         socks.append(c)
-        assert ident_or_eof(c) == b""
-        # a slot comes back when an unauthenticated connection goes
-        socks.pop(0).close()
-        end = time.time() + 10
-        while True:
-            c = connect_from("127.0.0.8", s.port)
-            socks.append(c)
-            g = ident_or_eof(c)
-            if g or time.time() > end:
-                break
-            time.sleep(0.1)
-        assert g.startswith(b"SSH-2.0-")
+        assert ident_or_eof(c).startswith(b"SSH-2.0-")
+        assert ended(socks[0]), s.log()
+        assert not any(ended(c, 0.1) for c in socks[1:]), s.log()
+        assert s.wait_log(r"Displacing the oldest unauthenticated connection from "
+                          r"127\.0\.0\.1: all 30 unauthenticated slots are taken")
     finally:
         for c in socks:
             c.close()
@@ -307,3 +325,88 @@ def test_log_lines(start, client, user):
     r = client.run(s.port, user.name, password=user.password, prefer="password")
     assert authed(r, "password")
     assert s.wait_log(r"Exit \(%s\) from <127\.0\.0\.1:\d+>: " % user.name)
+
+
+# ---- host keys on the daemon's exit paths
+
+def _bound_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    s.listen(1)
+    return s
+
+
+@pytest.mark.skipif(not shutil.which("valgrind"), reason="needs valgrind")
+@pytest.mark.parametrize("case", ["port_in_use", "bad_second_key", "repeated_type"])
+def test_hostkeys_freed_when_startup_fails(tmp_path, hostkeys, case):
+    """A daemon that cannot start (its port taken, a key file that does not load or
+    repeats a type) frees every host key it had loaded (key_free wipes each) before it
+    exits: valgrind finds no block left behind."""
+    held = _bound_port()
+    try:
+        keys = [hostkeys[k].path for k in ("ed25519", "ecdsa256", "rsa")]
+        port = free_port()
+        if case == "port_in_use":
+            port = held.getsockname()[1]
+        elif case == "bad_second_key":
+            keys.insert(2, str(tmp_path / "missing"))
+        else:
+            keys.append(hostkeys["ed25519"].path)
+        args = ["valgrind", "-q", "--leak-check=full", "--show-leak-kinds=all",
+                "--errors-for-leak-kinds=all", "--error-exitcode=99", BIN, "dropbear",
+                "-F", "-E", "-p", "127.0.0.1:%d" % port, "-P", str(tmp_path / "pid")]
+        for k in keys:
+            args += ["-r", k]
+        r = run(args, timeout=120)
+        err = r.stderr.decode("utf-8", "replace")
+        assert r.returncode == 1, err
+        assert "lost" not in err and "reachable" not in err, err
+    finally:
+        held.close()
+
+
+# ---- a fresh address-space layout per connection (DB_REEXEC)
+
+def _maps(pid):
+    """The start addresses of the binary's first mapping, the heap and the stack."""
+    with open("/proc/%d/maps" % pid) as f:
+        lines = f.read().splitlines()
+    exe = os.path.realpath("/proc/%d/exe" % pid)
+    first = lambda pred: next((l.split("-")[0] for l in lines if pred(l)), None)
+    return (first(lambda l: l.endswith(exe)), first(lambda l: l.endswith("[heap]")),
+            first(lambda l: l.endswith("[stack]")))
+
+
+def _children(pid):
+    with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
+        return [int(p) for p in f.read().split()]
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/maps"), reason="needs /proc")
+def test_connections_get_fresh_layouts(start):
+    """Each connection's process is this binary executed again, not a fork of the
+    daemon: two connections (and the daemon) show different memory layouts."""
+    with open("/proc/sys/kernel/randomize_va_space") as f:
+        if f.read().strip() == "0":
+            pytest.skip("address-space randomisation is off on this machine")
+    s = start()
+    socks = []
+    try:
+        for _ in range(2):
+            c = connect_from("127.0.0.1", s.port)
+            socks.append(c)
+            assert ident_or_eof(c).startswith(b"SSH-2.0-")
+        end = time.time() + 10
+        while len(_children(s.proc.pid)) < 2 and time.time() < end:
+            time.sleep(0.05)
+        kids = _children(s.proc.pid)
+        assert len(kids) == 2, kids
+        layouts = [_maps(p) for p in [s.proc.pid] + kids]
+        assert all(l[0] and l[2] for l in layouts), layouts
+        for i in range(3):
+            for j in range(i + 1, 3):
+                assert layouts[i][0] != layouts[j][0], layouts  # the binary
+                assert layouts[i][2] != layouts[j][2], layouts  # the stack
+    finally:
+        for c in socks:
+            c.close()
