@@ -11,6 +11,10 @@
 #include "util.h"
 
 const struct kex_ops *const kex_algs[] = {
+#if DB_KEX_SNTRUP761X25519
+	&kex_sntrup761x25519_sha512,
+	&kex_sntrup761x25519_sha512_openssh,
+#endif
 #if DB_KEX_CURVE25519
 	&kex_curve25519_sha256,
 	&kex_curve25519_sha256_libssh,

@@ -51,6 +51,7 @@ const struct kex_ops *kex_find(const char *name, size_t len);
 /* The method rows, one file per family (kex-x25519.c, kex-ecdh.c, kex-dh.c). Only those
  * switched on in options.h exist; kex_algs lists them. */
 extern const struct kex_ops kex_curve25519_sha256, kex_curve25519_sha256_libssh;
+extern const struct kex_ops kex_sntrup761x25519_sha512, kex_sntrup761x25519_sha512_openssh;
 extern const struct kex_ops kex_ecdh_nistp256, kex_ecdh_nistp384, kex_ecdh_nistp521;
 extern const struct kex_ops kex_dh_group16_sha512, kex_dh_group14_sha256, kex_dh_group14_sha1;
 

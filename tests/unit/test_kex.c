@@ -95,6 +95,8 @@ static void test_table(void)
 		enum hash_alg hash;
 		int on;
 	} want[] = {
+		{ "sntrup761x25519-sha512", HASH_SHA512, DB_KEX_SNTRUP761X25519 },
+		{ "sntrup761x25519-sha512@openssh.com", HASH_SHA512, DB_KEX_SNTRUP761X25519 },
 		{ "curve25519-sha256", HASH_SHA256, DB_KEX_CURVE25519 },
 		{ "curve25519-sha256@libssh.org", HASH_SHA256, DB_KEX_CURVE25519 },
 		{ "ecdh-sha2-nistp256", HASH_SHA256, DB_KEX_ECDH },
@@ -114,10 +116,17 @@ static void test_table(void)
 	CHECK(kex_algs[0] != NULL);
 	for (i = 0; kex_algs[i]; i++)
 		CHECK(kex_find(kex_algs[i]->name, strlen(kex_algs[i]->name)) == kex_algs[i]);
+#if DB_KEX_SNTRUP761X25519
+	/* the post-quantum hybrid first, then its @openssh.com alias */
+	CHECK(strcmp(kex_algs[0]->name, "sntrup761x25519-sha512") == 0);
+	CHECK(strcmp(kex_algs[1]->name, "sntrup761x25519-sha512@openssh.com") == 0);
+#endif
 #if DB_KEX_CURVE25519
 	CHECK(kex_find("curve25519-sha256", 17) == &kex_curve25519_sha256);
 	CHECK(kex_find("curve25519-sha256", 16) == NULL);
+#if !DB_KEX_SNTRUP761X25519
 	CHECK(strcmp(kex_algs[0]->name, "curve25519-sha256") == 0);
+#endif
 #endif
 	CHECK(kex_find("ext-info-c", 10) == NULL);
 	CHECK(kex_find("kex-strict-s-v00@openssh.com", 28) == NULL);
@@ -132,7 +141,12 @@ static void test_proposal(void)
 	CHECK_OK(kex_proposal_make(&p, 1, "ssh-ed25519", NULL, NULL, NULL, 0));
 	k = p.list[PROP_KEX];
 	n = strlen(k);
+#if DB_KEX_SNTRUP761X25519
+	CHECK(strncmp(k, "sntrup761x25519-sha512,sntrup761x25519-sha512@openssh.com,"
+		      "curve25519-sha256,", 76) == 0);
+#else
 	CHECK(strncmp(k, "curve25519-sha256,", 18) == 0);
+#endif
 	CHECK(n > 40 && strcmp(k + n - 40, ",ext-info-c,kex-strict-c-v00@openssh.com") == 0);
 	CHECK(streq(p.list[PROP_HOSTKEY], "ssh-ed25519"));
 	CHECK(streq(p.list[PROP_ENC_CS], p.list[PROP_ENC_SC]));
