@@ -651,7 +651,7 @@ void sntrup761_dec(uint8_t ss[SNTRUP761_SHARED_BYTES],
 	for (i = 0; i < SMALL_BYTES; i++)
 		r_enc[i] = (uint8_t)(r_enc[i] ^ (mask & (r_enc[i] ^ sk[SK_RHO + i])));
 	hash_prefix(h3, 3, r_enc, SMALL_BYTES, NULL, 0);
-	hash_prefix(ss, (uint8_t)(1 + (int8_t)mask), h3, HASH_BYTES, ct,
+	hash_prefix(ss, (uint8_t)(1 & ~mask), h3, HASH_BYTES, ct,
 		    SNTRUP761_CIPHERTEXT_BYTES);
 
 	wipe(cf, sizeof(cf));
