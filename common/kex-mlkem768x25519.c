@@ -19,7 +19,6 @@
 #include <stdlib.h>
 
 #include "crypto/mlkem768.h"
-#include "curve25519.h"
 #include "err.h"
 #include "util.h"
 
@@ -31,32 +30,6 @@ struct hybrid_state {
 	uint8_t dk[MLKEM768_DK_LEN];
 	uint8_t sk[X25519_LEN];
 };
-
-/* K = string SHA-256(ss_pq || X25519(sk, pk)); ERR_CRYPTO on an all-zero X25519 output. */
-int kex_mlkem768x25519_K(const uint8_t ss_pq[MLKEM768_SS_LEN], const uint8_t sk[32],
-			 const uint8_t pk[32], struct buf *K)
-{
-	uint8_t z[X25519_LEN], h[32], acc = 0;
-	struct hash_ctx c;
-	size_t i;
-	int r = x25519(z, sk, pk);
-
-	for (i = 0; i < sizeof(z); i++)
-		acc |= z[i];
-	if (r == 0 && acc == 0)
-		r = ERR_CRYPTO;
-	if (r == 0 && (r = hash_init(&c, HASH_SHA256)) == 0) {
-		if ((r = hash_update(&c, ss_pq, MLKEM768_SS_LEN)) == 0 &&
-		    (r = hash_update(&c, z, sizeof(z))) == 0)
-			r = hash_final(&c, h);
-		wipe(&c, sizeof(c));
-	}
-	if (r == 0)
-		r = buf_put_string(K, h, sizeof(h));
-	wipe(z, sizeof(z));
-	wipe(h, sizeof(h));
-	return r;
-}
 
 static void h_free(void *st)
 {
@@ -75,10 +48,9 @@ static int h_keypair(void **st, struct buf *pub)
 	*st = NULL;
 	if (!s)
 		return ERR_NOMEM;
-	if ((r = mlkem768_keypair(q, s->dk)) == 0 && (r = rand_bytes(s->sk, X25519_LEN)) == 0) {
-		x25519_base(q + MLKEM768_EK_LEN, s->sk);
+	if ((r = mlkem768_keypair(q, s->dk)) == 0 &&
+	    (r = kex_x25519_fresh(s->sk, q + MLKEM768_EK_LEN)) == 0)
 		r = buf_put_string(pub, q, sizeof(q));
-	}
 	if (r) {
 		h_free(s);
 		return r;
@@ -100,9 +72,8 @@ static int h_encaps(struct buf *in, struct buf *pub, struct buf *K)
 		return ERR_FORMAT;
 	/* mlkem768_encaps refuses an ek that fails the modulus check */
 	if ((r = mlkem768_encaps(q, ss, qc, MLKEM768_EK_LEN)) == 0 &&
-	    (r = rand_bytes(sk, sizeof(sk))) == 0) {
-		x25519_base(q + MLKEM768_CT_LEN, sk);
-		if ((r = kex_mlkem768x25519_K(ss, sk, qc + MLKEM768_EK_LEN, K)) == 0)
+	    (r = kex_x25519_fresh(sk, q + MLKEM768_CT_LEN)) == 0) {
+		if ((r = kex_hybrid_K(HASH_SHA256, ss, sk, qc + MLKEM768_EK_LEN, K)) == 0)
 			r = buf_put_string(pub, q, sizeof(q));
 	}
 	wipe(ss, sizeof(ss));
@@ -125,7 +96,7 @@ static int h_decaps(void *st, struct buf *in, struct buf *K)
 	if (qslen != QS_LEN)
 		return ERR_FORMAT;
 	if ((r = mlkem768_decaps(ss, qs, MLKEM768_CT_LEN, s->dk, sizeof(s->dk))) == 0)
-		r = kex_mlkem768x25519_K(ss, s->sk, qs + MLKEM768_CT_LEN, K);
+		r = kex_hybrid_K(HASH_SHA256, ss, s->sk, qs + MLKEM768_CT_LEN, K);
 	wipe(ss, sizeof(ss));
 	return r;
 }

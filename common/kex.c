@@ -12,9 +12,13 @@
 
 const struct kex_ops *const kex_algs[] = {
 	/* Post-quantum hybrids first (issue 9): a client or server that can negotiate one
-	 * must. The sntrup761x25519-sha512 rows go right after this one. */
+	 * must. ML-KEM first, as OpenSSH 10 orders them. */
 #if DB_KEX_MLKEM768X25519
 	&kex_mlkem768x25519_sha256,
+#endif
+#if DB_KEX_SNTRUP761X25519
+	&kex_sntrup761x25519_sha512,
+	&kex_sntrup761x25519_sha512_openssh,
 #endif
 #if DB_KEX_CURVE25519
 	&kex_curve25519_sha256,

@@ -49,9 +49,10 @@ extern const struct kex_ops *const kex_algs[];
 const struct kex_ops *kex_find(const char *name, size_t len);
 
 /* The method rows, one file per family (kex-x25519.c, kex-ecdh.c, kex-dh.c,
- * kex-mlkem768x25519.c). Only those switched on in options.h exist; kex_algs lists them. */
+ * kex-mlkem768x25519.c, kex-sntrup761x25519.c). Only those switched on in options.h exist; kex_algs lists them. */
 extern const struct kex_ops kex_mlkem768x25519_sha256;
 extern const struct kex_ops kex_curve25519_sha256, kex_curve25519_sha256_libssh;
+extern const struct kex_ops kex_sntrup761x25519_sha512, kex_sntrup761x25519_sha512_openssh;
 extern const struct kex_ops kex_ecdh_nistp256, kex_ecdh_nistp384, kex_ecdh_nistp521;
 extern const struct kex_ops kex_dh_group16_sha512, kex_dh_group14_sha256, kex_dh_group14_sha1;
 
@@ -128,10 +129,12 @@ int kex_derive(enum hash_alg alg, const uint8_t *k, size_t k_len, const uint8_t 
 /* The encoded K of curve25519-sha256 for our scalar sk and the peer's pk (RFC 8731 3.1);
  * ERR_CRYPTO when X25519 gives all zeros. */
 int kex_x25519_shared(const uint8_t sk[32], const uint8_t pk[32], struct buf *K);
-/* The encoded K of mlkem768x25519-sha256: string SHA-256(ss_pq || X25519(sk, pk));
- * ERR_CRYPTO when X25519 gives all zeros. */
-int kex_mlkem768x25519_K(const uint8_t ss_pq[32], const uint8_t sk[32], const uint8_t pk[32],
-			 struct buf *K);
+/* The X25519 half of the post-quantum hybrids (kex-x25519.c): a fresh scalar sk and its
+ * public value pk; and their encoded K = string HASH(ss_pq || X25519(sk, pk)) for a
+ * 32-byte KEM secret ss_pq, ERR_CRYPTO when X25519 gives all zeros. */
+int kex_x25519_fresh(uint8_t sk[32], uint8_t pk[32]);
+int kex_hybrid_K(enum hash_alg alg, const uint8_t ss_pq[32], const uint8_t sk[32],
+		 const uint8_t pk[32], struct buf *K);
 /* The big-endian prime of a finite-field DH method; ERR_UNSUPPORTED for any other. */
 int kex_dh_prime(const struct kex_ops *k, const uint8_t **p, size_t *n);
 

@@ -95,6 +95,8 @@ static void test_table(void)
 		enum hash_alg hash;
 		int on;
 	} want[] = {
+		{ "sntrup761x25519-sha512", HASH_SHA512, DB_KEX_SNTRUP761X25519 },
+		{ "sntrup761x25519-sha512@openssh.com", HASH_SHA512, DB_KEX_SNTRUP761X25519 },
 		{ "curve25519-sha256", HASH_SHA256, DB_KEX_CURVE25519 },
 		{ "curve25519-sha256@libssh.org", HASH_SHA256, DB_KEX_CURVE25519 },
 		{ "ecdh-sha2-nistp256", HASH_SHA256, DB_KEX_ECDH },
@@ -114,15 +116,20 @@ static void test_table(void)
 	CHECK(kex_algs[0] != NULL);
 	for (i = 0; kex_algs[i]; i++)
 		CHECK(kex_find(kex_algs[i]->name, strlen(kex_algs[i]->name)) == kex_algs[i]);
+	/* issue 9: the post-quantum hybrids first (ML-KEM, then sntrup761 and its
+	 * @openssh.com alias), then the classical methods */
+	i = 0;
+#if DB_KEX_MLKEM768X25519
+	CHECK(strcmp(kex_algs[i++]->name, "mlkem768x25519-sha256") == 0);
+#endif
+#if DB_KEX_SNTRUP761X25519
+	CHECK(strcmp(kex_algs[i++]->name, "sntrup761x25519-sha512") == 0);
+	CHECK(strcmp(kex_algs[i++]->name, "sntrup761x25519-sha512@openssh.com") == 0);
+#endif
 #if DB_KEX_CURVE25519
+	CHECK(strcmp(kex_algs[i]->name, "curve25519-sha256") == 0);
 	CHECK(kex_find("curve25519-sha256", 17) == &kex_curve25519_sha256);
 	CHECK(kex_find("curve25519-sha256", 16) == NULL);
-#endif
-	/* issue 9: the post-quantum hybrid first, then the classical methods */
-#if DB_KEX_MLKEM768X25519
-	CHECK(strcmp(kex_algs[0]->name, "mlkem768x25519-sha256") == 0);
-#elif DB_KEX_CURVE25519
-	CHECK(strcmp(kex_algs[0]->name, "curve25519-sha256") == 0);
 #endif
 	CHECK(kex_find("ext-info-c", 10) == NULL);
 	CHECK(kex_find("kex-strict-s-v00@openssh.com", 28) == NULL);
@@ -137,8 +144,14 @@ static void test_proposal(void)
 	CHECK_OK(kex_proposal_make(&p, 1, "ssh-ed25519", NULL, NULL, NULL, 0));
 	k = p.list[PROP_KEX];
 	n = strlen(k);
-#if DB_KEX_MLKEM768X25519
+#if DB_KEX_MLKEM768X25519 && DB_KEX_SNTRUP761X25519
+	CHECK(strncmp(k, "mlkem768x25519-sha256,sntrup761x25519-sha512,"
+		      "sntrup761x25519-sha512@openssh.com,", 80) == 0);
+#elif DB_KEX_MLKEM768X25519
 	CHECK(strncmp(k, "mlkem768x25519-sha256,", 22) == 0);
+#elif DB_KEX_SNTRUP761X25519
+	CHECK(strncmp(k, "sntrup761x25519-sha512,sntrup761x25519-sha512@openssh.com,"
+		      "curve25519-sha256,", 76) == 0);
 #else
 	CHECK(strncmp(k, "curve25519-sha256,", 18) == 0);
 #endif

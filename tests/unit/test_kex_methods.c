@@ -249,6 +249,7 @@ static void roundtrip(const struct kex_ops *k)
 	struct buf cpub, spub, kc, ks, in;
 	void *st = NULL;
 
+	/* 4096: a post-quantum hybrid's values are over a kilobyte */
 	CHECK_OK(buf_init(&cpub, 0, 4096));
 	CHECK_OK(buf_init(&spub, 0, 4096));
 	CHECK_OK(buf_init_secret(&kc, 0, 1024));

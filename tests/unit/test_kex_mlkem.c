@@ -87,10 +87,11 @@ static void test_wire_and_K(void)
 
 /* K from known parts: ss_pq = 32 x 0x11, X25519 with RFC 7748 6.1's keys (shared secret
  * 4a5d9d5b...). Expected value: SHA-256(0x11 * 32 || 4a5d9d5b...) computed with
- * python3's hashlib at test-writing time. */
+ * python3's hashlib at test-writing time; the SHA-512 one (sntrup761x25519-sha512's
+ * combiner, the same shared kex_hybrid_K) likewise. */
 static void test_K_combiner(void)
 {
-	uint8_t ss[32], sk[32], pk[32], want[36];
+	uint8_t ss[32], sk[32], pk[32], want[36], want512[68];
 	struct buf K;
 
 	memset(ss, 0x11, sizeof(ss));
@@ -98,12 +99,20 @@ static void test_K_combiner(void)
 	CHECK(hex2bin("de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f", pk, 32) == 32);
 	CHECK(hex2bin("00000020184e1a66dc878c918acaf58add91eeab4937ec89281c2b9d574e062ab105e9f7", want, sizeof(want)) == 36);
 	CHECK_OK(buf_init_secret(&K, 0, 256));
-	CHECK_OK(kex_mlkem768x25519_K(ss, sk, pk, &K));
+	CHECK_OK(kex_hybrid_K(HASH_SHA256, ss, sk, pk, &K));
 	CHECK(K.len == 36 && memcmp(K.data, want, 36) == 0);
+	CHECK(hex2bin("00000040"
+		      "3c3c922a86221741ea245f31f6acb3237039bedea9424aba5de7142649e30284"
+		      "2a4f946b5ffb09280c24f955cb18fc8a1f41a5706721d0d45b7750f0446c864d",
+		      want512, sizeof(want512)) == 68);
+	buf_reset(&K);
+	CHECK_OK(kex_hybrid_K(HASH_SHA512, ss, sk, pk, &K));
+	CHECK(K.len == 68 && memcmp(K.data, want512, 68) == 0);
 	/* low-order X25519 point: all-zero secret refused */
 	memset(pk, 0, sizeof(pk));
 	buf_reset(&K);
-	CHECK(kex_mlkem768x25519_K(ss, sk, pk, &K) == ERR_CRYPTO);
+	CHECK(kex_hybrid_K(HASH_SHA256, ss, sk, pk, &K) == ERR_CRYPTO);
+	CHECK(kex_hybrid_K(HASH_SHA512, ss, sk, pk, &K) == ERR_CRYPTO);
 	buf_free(&K);
 }
 
