@@ -17,7 +17,8 @@ SUITE=${MUSL_DEPS_SUITE:-bookworm}
 MIRROR=${MUSL_DEPS_MIRROR:-http://deb.debian.org/debian}
 CC=musl-gcc
 # -fPIE: the binary is static-pie. Section flags let the final link keep only what is used.
-OPT="-Os -fPIE -ffunction-sections -fdata-sections"
+# No unwind tables: C libraries without exceptions need none.
+OPT="-Os -fPIE -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables"
 JOBS=$(nproc 2>/dev/null || echo 1)
 
 command -v $CC >/dev/null || { echo "contrib/musl/deps.sh: $CC not found (apt-get install musl-tools)" >&2; exit 1; }
@@ -51,6 +52,11 @@ fetch() {
 }
 
 stamp() { [ -f "$PREFIX/.$1" ]; }
+# Other compiler flags build every library again.
+if [ "$(cat "$PREFIX/.opt" 2>/dev/null)" != "$OPT" ]; then
+	rm -f "$PREFIX"/.tommath "$PREFIX"/.tomcrypt "$PREFIX"/.zlib "$PREFIX"/.xcrypt
+	echo "$OPT" >"$PREFIX/.opt"
+fi
 # A changed configuration builds libtomcrypt again.
 [ "$PREFIX/.tomcrypt" -nt "$HERE/tomcrypt_musl.h" ] || rm -f "$PREFIX/.tomcrypt"
 # The libraries' compiler warnings go to a log, not to make's output.
