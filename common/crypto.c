@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "options.h"
 #include "util.h"
 
 /* ---------------------------------------------------------------- random */
