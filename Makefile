@@ -8,7 +8,8 @@
 #   make MINIMAL=1    static, server only: curve25519, ed25519, chacha20-poly1305,
 #                     public-key auth (build/minimal/)
 #   make size         bytes per module and per library in the static binary
-#   make check        unit tests (ASan+UBSan) and interop tests
+#   make check        unit tests (ASan+UBSan), interop tests against the dynamic and
+#                     the static binary
 #   make install PREFIX=/usr/local DESTDIR=...
 
 ifeq ($(MINIMAL),1)
@@ -109,7 +110,10 @@ interop: all
 	@sh tests/run-interop.sh
 
 # make check: everything, closing with one combined "N passed, N failed" line.
+# The interop suite runs twice: against the dynamic and the static (musl) binary.
 check: all $(TEST_BINS)
+	@$(MAKE) --no-print-directory STATIC=1 all >/dev/null
+	@$(MAKE) --no-print-directory MINIMAL=1 all >/dev/null
 	@sh tests/run-all.sh $(TEST_BINS)
 
 # ---- fuzz targets (clang + libFuzzer): build/fuzz/fuzz_*. common/ is compiled once
