@@ -20,7 +20,7 @@ def owner(path):
     base = os.path.basename(path)
     if "/obj/" in path:
         return ("ours", path.split("/obj/", 1)[1], base)
-    return ("lib", "runtime (crt, libgcc)", base)
+    return ("lib", "linker-made (relocations, headers), crt", base)
 
 
 def main():
