@@ -4,14 +4,22 @@
 #ifndef OPTIONS_H
 #define OPTIONS_H
 
+/* make MINIMAL=1 (-DDB_MINIMAL=1): a small server-only binary with mlkem768x25519 and
+ * curve25519, ed25519, chacha20-poly1305 and public-key authentication only. The Makefile leaves out the
+ * client, dropbearkey and dropbearconvert faces; the switches below marked DB_FULL go. */
+#ifndef DB_MINIMAL
+#define DB_MINIMAL 0
+#endif
+#define DB_FULL (!DB_MINIMAL)
+
 /* ---- identity */
 #define DB_NAME    "dropbear"
 #define DB_VERSION "2026.1"
 
 /* ---- signing keys (host keys, user keys, dropbearkey) */
 #define DB_KEY_ED25519 1   /* our own Ed25519 module, ~6 KB */
-#define DB_KEY_ECDSA   1   /* libtomcrypt ECC, NIST P-256/384/521, ~20 KB */
-#define DB_KEY_RSA     1   /* libtomcrypt RSA over libtommath, ~15 KB */
+#define DB_KEY_ECDSA   DB_FULL   /* libtomcrypt ECC, NIST P-256/384/521, ~20 KB */
+#define DB_KEY_RSA     DB_FULL   /* libtomcrypt RSA over libtommath, ~15 KB */
 
 /* ---- key generation defaults (dropbearkey) */
 #define DB_RSA_DEFAULT_BITS   3072
@@ -59,22 +67,23 @@
 #define DB_KEX_CURVE25519    1
 /* sntrup761x25519-sha512 and its @openssh.com alias, the Streamlined NTRU Prime +
  * X25519 hybrid (post-quantum): +7,992 bytes of text+data (the stripped x86-64 -Os
- * binary grows 8,192); 25 KB of stack during the exchange. */
-#define DB_KEX_SNTRUP761X25519 1
-#define DB_KEX_ECDH          1
-#define DB_KEX_DH_GROUP16    1
-#define DB_KEX_DH_GROUP14_256 1
+ * binary grows 8,192); 25 KB of stack during the exchange. A minimal build keeps
+ * mlkem768x25519-sha256 only, which every client that speaks sntrup761 also speaks. */
+#define DB_KEX_SNTRUP761X25519 DB_FULL
+#define DB_KEX_ECDH          DB_FULL
+#define DB_KEX_DH_GROUP16    DB_FULL
+#define DB_KEX_DH_GROUP14_256 DB_FULL
 #define DB_KEX_DH_GROUP14_SHA1 0 /* SHA-1: off unless needed by an old peer */
 /* Host key signature algorithm ssh-rsa (SHA-1): off by default. */
 #define DB_SIG_SSH_RSA       0
 
 /* Ciphers and MACs. */
 #define DB_CIPHER_CHACHAPOLY 1 /* chacha20-poly1305@openssh.com */
-#define DB_CIPHER_AES_GCM    1 /* aes128/256-gcm@openssh.com */
-#define DB_CIPHER_AES_CTR    1 /* aes128/192/256-ctr */
-#define DB_MAC_SHA2          1 /* hmac-sha2-256/512 and their -etm@openssh.com */
+#define DB_CIPHER_AES_GCM    DB_FULL /* aes128/256-gcm@openssh.com */
+#define DB_CIPHER_AES_CTR    DB_FULL /* aes128/192/256-ctr */
+#define DB_MAC_SHA2          DB_FULL /* hmac-sha2-256/512 and their -etm@openssh.com */
 #define DB_MAC_SHA1          0 /* hmac-sha1, hmac-sha1-etm@openssh.com: off */
-#define DB_COMPRESSION       1 /* zlib, zlib@openssh.com: links zlib, ~25 KB */
+#define DB_COMPRESSION       DB_FULL /* zlib, zlib@openssh.com: links zlib, ~25 KB */
 
 /* ---- server */
 /* Listening addresses (-p) one dropbear may have; Dropbear's own limit. */
@@ -150,6 +159,8 @@
 #define DB_MAX_PERMIT        16
 
 /* ---- server authentication (server/svr-auth*.c, server/svr-user.c, common/authkeys.c) */
+/* password and keyboard-interactive: crypt(3) links libxcrypt (~54 KB static). */
+#define DB_AUTH_PASSWORD      DB_FULL
 /* authorized_keys lines read per lookup, and the longest line kept: longer lines are
  * skipped whole (Dropbear's MAX_AUTHKEYS_LINES and MAX_AUTHKEYS_LINE; a 16384-bit RSA
  * key is ~2.8 KB of base64, leaving room for options). */

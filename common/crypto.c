@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "options.h"
 #include "util.h"
 
 /* ---------------------------------------------------------------- random */
@@ -228,7 +229,10 @@ int crypto_init(void)
 {
 	if (crypto_ready)
 		return 0;
-	ltc_mp = ltm_desc;
+#if DB_KEY_RSA || DB_KEY_ECDSA || DB_KEX_ECDH || DB_KEX_DH_GROUP16 || DB_KEX_DH_GROUP14_256 || \
+	DB_KEX_DH_GROUP14_SHA1
+	ltc_mp = ltm_desc; /* libtomcrypt's big numbers: only RSA, ECC and DH use them */
+#endif
 	if (register_hash(&sha1_desc) < 0 || register_hash(&sha256_desc) < 0 ||
 	    register_hash(&sha384_desc) < 0 || register_hash(&sha512_desc) < 0)
 		return ERR_CRYPTO;

@@ -85,8 +85,10 @@ int key_new_named(struct buf *b, struct key **out);
 int key_ed25519_set_private(struct key *k, const uint8_t seed[32], const uint8_t *pk);
 /* q: uncompressed point (validated here); d: big-endian magnitude, any length up to the
  * curve's size; checks 0 < d < n and q == d*G. */
+#if DB_KEY_ECDSA
 int key_ecdsa_set_private(struct key *k, const uint8_t *q, size_t qlen, const uint8_t *d,
 			  size_t dlen);
+#endif
 /* Big-endian magnitudes. Checks the public part as key_from_blob does, then p*q == n,
  * 0 < d < n and d*e == 1 mod lcm(p-1, q-1) (which a d computed mod phi(n) also
  * satisfies), and derives the CRT values. */
@@ -94,7 +96,27 @@ struct key_rsa_parts {
 	const uint8_t *e, *n, *d, *p, *q;
 	size_t elen, nlen, dlen, plen, qlen;
 };
+#if DB_KEY_RSA
 int key_rsa_set_private(struct key *k, const struct key_rsa_parts *parts);
+#endif
+
+/* A family compiled out (options.h): key_new() already refuses its type, so the file
+ * readers never get here with one; these keep them linking. */
+#if !DB_KEY_ECDSA
+static inline int key_ecdsa_set_private(struct key *k, const uint8_t *q, size_t qlen,
+					const uint8_t *d, size_t dlen)
+{
+	(void)k, (void)q, (void)qlen, (void)d, (void)dlen;
+	return ERR_UNSUPPORTED;
+}
+#endif
+#if !DB_KEY_RSA
+static inline int key_rsa_set_private(struct key *k, const struct key_rsa_parts *parts)
+{
+	(void)k, (void)parts;
+	return ERR_UNSUPPORTED;
+}
+#endif
 
 /* ---- helpers for family files and formats */
 

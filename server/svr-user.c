@@ -141,7 +141,7 @@ int svr_passwd_allowed(const struct conn *c)
 {
 	const struct svr_opts *o = c->srv->opts;
 
-	if (o->no_password || svr_auth.passwd_done)
+	if (!DB_AUTH_PASSWORD || o->no_password || svr_auth.passwd_done)
 		return 0;
 	/* -g: only for an existing root; an unknown user looks like any other */
 	if (o->no_root_password && svr_auth.valid && svr_auth.user.uid == 0)

@@ -13,6 +13,14 @@
 
 #include "server.h"
 
+/* A C library that keeps no login records (musl: its utmpx functions do nothing and its
+ * paths point under /dev/null) also has a struct lastlog that is not the file's layout
+ * (64-bit ll_time): write neither, rather than corrupt what glibc's tools read. */
+static int have_records(void)
+{
+	return strncmp(_PATH_WTMP, "/dev/null", 9) != 0;
+}
+
 static void fill(struct utmpx *ut, const char *line, pid_t pid)
 {
 	size_t n = strlen(line);
@@ -43,6 +51,8 @@ void utmp_login(const char *line, const char *user, uid_t uid, const char *host,
 	struct lastlog ll;
 	int fd;
 
+	if (!have_records())
+		return;
 	fill(&ut, line, pid);
 	ut.ut_type = USER_PROCESS;
 	strncpy(ut.ut_user, user, sizeof(ut.ut_user));
@@ -63,6 +73,8 @@ void utmp_logout(const char *line, pid_t pid)
 {
 	struct utmpx ut;
 
+	if (!have_records())
+		return;
 	fill(&ut, line, pid);
 	ut.ut_type = DEAD_PROCESS;
 	put(&ut);

@@ -2,7 +2,11 @@
 # Installs what building and testing need, from Debian's packages. Idempotent: does
 # nothing when everything is there. Uses sudo when not run as root.
 set -e
-PKGS="gcc make libc6-dev libtomcrypt-dev libtommath-dev zlib1g-dev libgmp-dev libcrypt-dev
+# musl-tools, dpkg-dev, bzip2, xz-utils (apt-get source unpacks), autoconf, automake, libtool
+# (libxcrypt's build): make STATIC=1 builds the libraries from Debian's sources with musl.
+# whois: mkpasswd, for password hashes of every kind in the tests.
+PKGS="gcc make libc6-dev libtomcrypt-dev libtommath-dev zlib1g-dev libcrypt-dev
+ musl-tools dpkg-dev bzip2 xz-utils autoconf automake libtool perl whois
  clang libclang-rt-14-dev valgrind file git openssh-client openssh-server dropbear-bin
  python3 python3-pytest python3-paramiko python3-cryptography rsync sshpass socat tmux procps
  openssl"

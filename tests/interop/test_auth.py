@@ -593,3 +593,27 @@ def test_authkeys_pty_options(start, user, ukeys, opts, pty):
         assert "/dev/pts/" in out, out + s.log()
     else:
         assert "/dev/pts/" not in out and "not a tty" in out, out + s.log()
+
+
+# Every kind of hash a current distribution writes to /etc/shadow (yescrypt is Debian's
+# default since 11; sha512crypt older defaults and RHEL's; sha256crypt; bcrypt from
+# chpasswd -c BCRYPT): each must verify, in the dynamic and in the static (musl) build.
+HASH_KINDS = [("yescrypt", "$y$"), ("sha512crypt", "$6$"), ("sha256crypt", "$5$"),
+              ("bcrypt", "$2b$")]
+
+
+@pytest.mark.parametrize("method,prefix", HASH_KINDS, ids=[h[0] for h in HASH_KINDS])
+def test_password_hash_kinds(start, client, user, method, prefix):
+    r = run(["mkpasswd", "-m", method, user.password])
+    assert r.returncode == 0, r.stderr
+    h = r.stdout.decode().strip()
+    assert h.startswith(prefix), h
+    r = run(["usermod", "-p", h, user.name])
+    assert r.returncode == 0, r.stderr
+    with open("/etc/shadow") as f:
+        assert any(ln.startswith(user.name + ":" + prefix) for ln in f)
+    s = start()
+    r = client.run(s.port, user.name, password=user.password, prefer="password")
+    assert authed(r, "password"), r.out + s.log()
+    r = client.run(s.port, user.name, password=user.password + "x", prefer="password")
+    assert not authed(r, "password"), r.out

@@ -1,0 +1,26 @@
+/* tomcrypt_musl.h: the parts of libtomcrypt the static build compiles, put in front of
+ * libtomcrypt's own tomcrypt_custom.h by contrib/musl/deps.sh. Only what common/
+ * registers or calls: AES (ctr, gcm, cbc for PEM/OpenSSH key files), Blowfish (bcrypt_pbkdf
+ * of OpenSSH key files), ChaCha and Poly1305, SHA-1/2, HMAC. Public-key code stays as
+ * Debian builds it; section GC drops what is not called. No PRNGs: common/crypto.c
+ * registers its own. */
+#define LTC_NO_TEST
+#define LTC_NO_FILE
+#define LTC_NO_CIPHERS
+#define LTC_RIJNDAEL
+#define LTC_BLOWFISH
+#define LTC_CHACHA
+#define LTC_NO_MODES
+#define LTC_CBC_MODE
+#define LTC_CTR_MODE
+#define LTC_NO_HASHES
+#define LTC_SHA1
+#define LTC_SHA256
+#define LTC_SHA384
+#define LTC_SHA512
+#define LTC_NO_MACS
+#define LTC_HMAC
+#define LTC_GCM_MODE
+#define LTC_POLY1305
+#define LTC_NO_PRNGS
+
