@@ -176,6 +176,12 @@
  * OpenSSH's default PermitUserEnvironment no (a user's own variables such as LD_PRELOAD
  * could defeat a forced command). 1 accepts it and hands it to the session layer. */
 #define DB_AUTHKEYS_ENVIRONMENT 0
+/* Read ~/.ssh/authorized_keys2 after authorized_keys, as Debian's sshd does (its default
+ * AuthorizedKeysFile), so that migrated accounts keep working. A few dozen bytes. */
+#define DB_AUTHKEYS2          1
+/* Longest SSH_PUBKEYINFO passed (the first word of the matching key line's comment, with
+ * Dropbear's character rules); a longer one is not passed at all. */
+#define DB_MAX_PUBKEYINFO     256
 /* Bytes of the -b banner file sent (Dropbear's MAX_BANNER_SIZE). */
 #define DB_MAX_BANNER         2000
 /* Longest password accepted (longer ones fail without a crypt() of them). */
@@ -242,9 +248,10 @@
 #define DB_SFTP_SERVER_PATHS  "/usr/lib/openssh/sftp-server", \
                               "/usr/libexec/openssh/sftp-server", \
                               "/usr/libexec/sftp-server", "/usr/lib/ssh/sftp-server"
-/* PATH children get (Dropbear's DEFAULT_PATH / DEFAULT_ROOT_PATH). */
-#define DB_DEFAULT_PATH       "/usr/bin:/bin"
-#define DB_DEFAULT_ROOT_PATH  "/usr/sbin:/usr/bin:/sbin:/bin"
+/* PATH children get: Debian's OpenSSH defaults, so that programs in /usr/local/bin are
+ * found by `ssh host cmd` as they are under OpenSSH and Debian's Dropbear. */
+#define DB_DEFAULT_PATH       "/usr/local/bin:/usr/bin:/bin:/usr/games"
+#define DB_DEFAULT_ROOT_PATH  "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 /* ---- client (client/cli-*.c, common/knownhosts.c, common/sshconfig.c, common/agent.c) */
 /* Longest known_hosts line read; longer ones are skipped (an RSA-16384 entry is ~2.9 KB;

@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "buf.h"
 #include "crypto.h"
@@ -231,6 +232,9 @@ static int apply_option(struct authkeys_opts *o, const char *name, size_t n, con
 	        /* we run no ~/.ssh/rc: nothing to forbid or allow */
 	        {"no-user-rc", -1, 0},
 	        {"user-rc", -1, 0},
+	        /* FIDO (sk-*) keys only, which we do not accept: nothing to enforce */
+	        {"no-touch-required", -1, 0},
+	        {"verify-required", -1, 0},
 	};
 	int *f[4] = {&o->no_pty, &o->no_port_fwd, &o->no_agent_fwd, &o->no_x11_fwd};
 	size_t i;
@@ -274,13 +278,78 @@ static int apply_option(struct authkeys_opts *o, const char *name, size_t n, con
 		return add_list(o->permitlisten, &o->npermitlisten, val);
 	}
 	if (name_is(name, n, "environment")) {
-		if (!allow_env)
-			return ERR_UNSUPPORTED;
 		if (!valid_env(val))
 			return ERR_FORMAT;
-		return add_list(o->environment, &o->nenvironment, val);
+		/* not allowed: the key still works, without it (OpenSSH's
+		 * PermitUserEnvironment no) */
+		return allow_env ? add_list(o->environment, &o->nenvironment, val) : 0;
 	}
+	if (name_is(name, n, "expiry-time")) {
+		int64_t t;
+		if (authkeys_parse_time(val, &t) || t <= 0)
+			return ERR_FORMAT;
+		if (!o->expiry || t < o->expiry)
+			o->expiry = t; /* several: the earliest holds (OpenSSH) */
+		return 0;
+	}
+	if (name_is(name, n, "tunnel")) {
+		/* tun device forwarding, which we do not offer: only its form is checked */
+		const char *q = val;
+		if (strcmp(val, "any") == 0)
+			return 0;
+		while (*q >= '0' && *q <= '9')
+			q++;
+		return q == val || *q || q - val > 9 ? ERR_FORMAT : 0;
+	}
+	if (name_is(name, n, "principals"))
+		/* for cert-authority lines, which never match here (no certificates) */
+		return *val ? 0 : ERR_FORMAT;
 	return ERR_UNSUPPORTED;
+}
+
+static int digits(const char *s, size_t n, int *v)
+{
+	size_t i;
+
+	*v = 0;
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+		*v = *v * 10 + (s[i] - '0');
+	}
+	return 1;
+}
+
+int authkeys_parse_time(const char *s, int64_t *t)
+{
+	size_t n = strlen(s);
+	int utc = 0, y, mo, d, h = 0, mi = 0, sec = 0;
+	struct tm tm;
+	time_t r;
+
+	if (n && (s[n - 1] == 'Z' || s[n - 1] == 'z')) {
+		utc = 1;
+		n--;
+	}
+	if ((n != 8 && n != 12 && n != 14) || !digits(s, 4, &y) || !digits(s + 4, 2, &mo) ||
+	    !digits(s + 6, 2, &d) || (n >= 12 && (!digits(s + 8, 2, &h) || !digits(s + 10, 2, &mi))) ||
+	    (n == 14 && !digits(s + 12, 2, &sec)))
+		return ERR_FORMAT;
+	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
+		return ERR_FORMAT;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	tm.tm_isdst = -1;
+	r = utc ? timegm(&tm) : mktime(&tm);
+	if (r == (time_t)-1)
+		return ERR_FORMAT;
+	*t = (int64_t)r;
+	return 0;
 }
 
 /* Options up to the first unquoted blank; *pp is left on that blank. */
@@ -396,5 +465,17 @@ int authkeys_parse(const char *line, size_t len, int allow_env, struct authkeys_
 		return ERR_FORMAT;
 	if (btn != strlen(e->type) || memcmp(bt, e->type, btn) != 0)
 		return ERR_FORMAT;
+	/* the comment's first word, for SSH_PUBKEYINFO, only when every character is one
+	 * Dropbear passes (a shell or a log reading it sees nothing special) */
+	p = te;
+	while (p < end && is_ws(*p))
+		p++;
+	te = token_end(p, end);
+	for (t = p; t < te; t++)
+		if (!((*t >= 'a' && *t <= 'z') || (*t >= 'A' && *t <= 'Z') ||
+		      (*t >= '0' && *t <= '9') || strchr(".,_-+@", *t)))
+			break;
+	if (te > p && t == te && arena_put(&e->opts, p, (size_t)(te - p), &e->opts.info))
+		e->opts.info = NULL;
 	return 0;
 }

@@ -22,8 +22,12 @@ struct authkeys_opts {
 	int npermitopen;
 	const char *permitlisten[DB_MAX_PERMIT]; /* "[host:]port" */
 	int npermitlisten;
-	const char *environment[DB_MAX_PERMIT]; /* "NAME=value" */
+	const char *environment[DB_MAX_PERMIT]; /* "NAME=value" (only when allowed) */
 	int nenvironment;
+	int64_t expiry; /* expiry-time="...": seconds since the epoch it ends at; 0: none */
+	/* The comment's first word when it is Dropbear-safe (letters, digits, ".,_-+@"),
+	 * for SSH_PUBKEYINFO; NULL when absent or not safe. */
+	const char *info;
 	char arena[DB_MAX_AUTHKEYS_LINE + 1]; /* the strings above, NUL-terminated */
 	size_t used;
 };
@@ -38,11 +42,17 @@ struct authkeys_entry {
 #define AUTHKEYS_SKIP 1 /* blank line or comment: no key, not an error */
 
 /* Parses one line (without its newline; a trailing CR is ignored) of at most
- * DB_MAX_AUTHKEYS_LINE bytes. allow_env: accept environment="..." (else the line does
- * not match). Returns 0 with *e filled, AUTHKEYS_SKIP, or an ERR_* code: ERR_TOOBIG
+ * DB_MAX_AUTHKEYS_LINE bytes. allow_env: keep environment="..." values (else they are
+ * checked and ignored, as OpenSSH's PermitUserEnvironment no). Options OpenSSH accepts
+ * that mean nothing here (tunnel=, principals=, no-touch-required, verify-required,
+ * [no-]user-rc) are checked for form and ignored. Returns 0 with *e filled, AUTHKEYS_SKIP, or an ERR_* code: ERR_TOOBIG
  * (line or a list too long), ERR_UNSUPPORTED (an option we do not know or do not allow,
  * or an unknown key type), ERR_FORMAT (anything malformed). */
 int authkeys_parse(const char *line, size_t len, int allow_env, struct authkeys_entry *e);
+
+/* OpenSSH's expiry-time format: YYYYMMDD, YYYYMMDDHHMM or YYYYMMDDHHMMSS, local time, or
+ * UTC with a trailing 'Z'. 0 with *t set, or ERR_FORMAT. */
+int authkeys_parse_time(const char *s, int64_t *t);
 
 /* OpenSSH's match_host_and_ip for a client address given as text ("192.0.2.1", "::1"),
  * with no host name (we do not resolve): pattern-list is comma-separated, each entry a

@@ -107,6 +107,7 @@ struct svr_restrict {
 	int npermitlisten;
 	char *environment[DB_MAX_PERMIT];       /* environment="NAME=value" */
 	int nenvironment;
+	char pubkey_info[DB_MAX_PUBKEYINFO];   /* SSH_PUBKEYINFO: the key line's comment word */
 };
 
 /* ---- one connection (svr-conn.c, svr-auth.c) */

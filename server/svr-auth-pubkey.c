@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/fsuid.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "err.h"
@@ -26,17 +27,27 @@
 #include "svr-auth.h"
 #include "util.h"
 
-/* -D DIR (a leading "~" is the user's home) or ~/.ssh, then /authorized_keys. */
-static int keys_path(const struct svr_user *u, const char *dir, char *out, size_t sz)
+/* The files read, in order: authorized_keys, then authorized_keys2 as Debian's sshd
+ * (AuthorizedKeysFile's default there) where DB_AUTHKEYS2 says so. */
+static const char *const keys_files[] = {
+        "authorized_keys",
+#if DB_AUTHKEYS2
+        "authorized_keys2",
+#endif
+};
+
+/* -D DIR (a leading "~" is the user's home) or ~/.ssh, then /name. */
+static int keys_path(const struct svr_user *u, const char *dir, const char *name, char *out,
+                     size_t sz)
 {
 	int n;
 
 	if (!dir)
-		n = snprintf(out, sz, "%s/.ssh/authorized_keys", u->home);
+		n = snprintf(out, sz, "%s/.ssh/%s", u->home, name);
 	else if (dir[0] == '~' && (dir[1] == '/' || dir[1] == 0))
-		n = snprintf(out, sz, "%s%s/authorized_keys", u->home, dir + 1);
+		n = snprintf(out, sz, "%s%s/%s", u->home, dir + 1, name);
 	else
-		n = snprintf(out, sz, "%s/authorized_keys", dir);
+		n = snprintf(out, sz, "%s/%s", dir, name);
 	return n < 0 || (size_t)n >= sz ? ERR_TOOBIG : 0;
 }
 
@@ -136,21 +147,19 @@ static long next_line(FILE *f, char *line, size_t *budget)
 	return over ? -2 : (long)n;
 }
 
-/* 1 when blob is authorized for the user (svr_auth.keyopts then holds the line's
- * options), 0 otherwise. */
-static int authorized(struct conn *c, const uint8_t *blob, size_t bloblen)
+/* 1 when blob is authorized for the user by the file at path (svr_auth.keyopts then
+ * holds the line's options), 0 otherwise. */
+static int authorized_in(struct conn *c, const char *path, const uint8_t *blob, size_t bloblen)
 {
 	static struct authkeys_entry e;
 	static char line[DB_MAX_AUTHKEYS_LINE + 1];
 	const struct svr_user *u = &svr_auth.user;
-	char path[DB_MAX_PATH], addr[80];
+	char addr[80];
 	size_t budget = (size_t)DB_MAX_AUTHKEYS_LINES * (DB_MAX_AUTHKEYS_LINE + 1);
 	unsigned lineno;
 	int found = 0;
 	FILE *f;
 
-	if (keys_path(u, c->srv->opts->authkeys_dir, path, sizeof(path)))
-		return 0;
 	if (!(f = open_as_user(u, path)))
 		return 0;
 	svr_peer_addr(c, addr, sizeof(addr));
@@ -181,6 +190,11 @@ static int authorized(struct conn *c, const uint8_t *blob, size_t bloblen)
 			        u->name, c->peer, path, lineno);
 			continue;
 		}
+		if (e.opts.expiry && (int64_t)time(NULL) >= e.opts.expiry) {
+			log_msg(LOG_NOTICE, "Pubkey for '%s' has expired (expiry-time, %s line %u)",
+			        u->name, path, lineno);
+			continue;
+		}
 		memcpy(&svr_auth.keyopts, &e.opts, sizeof(e.opts));
 		/* the arena moved with the copy: re-point the strings into it */
 		{
@@ -196,6 +210,7 @@ static int authorized(struct conn *c, const uint8_t *blob, size_t bloblen)
 				o->permitlisten[i] = REBASE(e.opts.permitlisten[i]);
 			for (i = 0; i < o->nenvironment; i++)
 				o->environment[i] = REBASE(e.opts.environment[i]);
+			o->info = REBASE(e.opts.info);
 #undef REBASE
 		}
 		svr_auth.have_keyopts = 1;
@@ -203,6 +218,20 @@ static int authorized(struct conn *c, const uint8_t *blob, size_t bloblen)
 	}
 	fclose(f);
 	return found;
+}
+
+/* 1 when blob is authorized for the user by one of keys_files, 0 otherwise. */
+static int authorized(struct conn *c, const uint8_t *blob, size_t bloblen)
+{
+	char path[DB_MAX_PATH];
+	size_t i;
+
+	for (i = 0; i < sizeof(keys_files) / sizeof(keys_files[0]); i++)
+		if (keys_path(&svr_auth.user, c->srv->opts->authkeys_dir, keys_files[i], path,
+		              sizeof(path)) == 0 &&
+		    authorized_in(c, path, blob, bloblen))
+			return 1;
+	return 0;
 }
 
 /* RFC 4252 7: what the client signed. */

@@ -214,6 +214,9 @@ static void fill_restrict(struct conn *c)
 	for (i = 0; i < o->nenvironment && ok; i++)
 		if ((rs->environment[rs->nenvironment++] = strdup(o->environment[i])) == NULL)
 			ok = 0;
+	/* a word too long for the field is not passed rather than passed cut */
+	if (o->info && strlen(o->info) < sizeof(rs->pubkey_info))
+		memcpy(rs->pubkey_info, o->info, strlen(o->info) + 1);
 	if (!ok)
 		conn_fatal(c, SSH_DISCONNECT_BY_APPLICATION, "out of memory");
 	dbg(1,

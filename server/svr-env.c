@@ -86,6 +86,11 @@ int sess_child_env(struct conn *c, struct chansess *s, const struct sess_cmd *k)
 		bad |= setenv("SSH_ORIGINAL_COMMAND", k->orig_cmd, 1);
 	else
 		unsetenv("SSH_ORIGINAL_COMMAND");
+	/* Dropbear's: the comment of the authorized_keys line that let the user in */
+	if (rs->pubkey_info[0])
+		bad |= setenv("SSH_PUBKEYINFO", rs->pubkey_info, 1);
+	else
+		unsetenv("SSH_PUBKEYINFO");
 	/* environment="..." from authorized_keys: the auth layer only passes them when
 	 * DB_AUTHKEYS_ENVIRONMENT allows; like OpenSSH they override the defaults */
 	for (i = 0; i < rs->nenvironment; i++)
