@@ -465,17 +465,19 @@ int authkeys_parse(const char *line, size_t len, int allow_env, struct authkeys_
 		return ERR_FORMAT;
 	if (btn != strlen(e->type) || memcmp(bt, e->type, btn) != 0)
 		return ERR_FORMAT;
-	/* the comment's first word, for SSH_PUBKEYINFO, only when every character is one
-	 * Dropbear passes (a shell or a log reading it sees nothing special) */
-	p = te;
-	while (p < end && is_ws(*p))
-		p++;
-	te = token_end(p, end);
-	for (t = p; t < te; t++)
-		if (!((*t >= 'a' && *t <= 'z') || (*t >= 'A' && *t <= 'Z') ||
-		      (*t >= '0' && *t <= '9') || strchr(".,_-+@", *t)))
-			break;
-	if (te > p && t == te && arena_put(&e->opts, p, (size_t)(te - p), &e->opts.info))
-		e->opts.info = NULL;
+	/* SSH_PUBKEYINFO, as Dropbear sets it: after the blob and one space, the text up to
+	 * the next space, only when non-empty and every character is one Dropbear passes
+	 * (a shell or a log reading it sees nothing special) */
+	if (te < end && *te == ' ') {
+		p = ++te;
+		while (te < end && *te != ' ')
+			te++;
+		for (t = p; t < te; t++)
+			if (!((*t >= 'a' && *t <= 'z') || (*t >= 'A' && *t <= 'Z') ||
+			      (*t >= '0' && *t <= '9') || (*t && strchr(".,_-+@", *t))))
+				break;
+		if (te > p && t == te && arena_put(&e->opts, p, (size_t)(te - p), &e->opts.info))
+			e->opts.info = NULL;
+	}
 	return 0;
 }

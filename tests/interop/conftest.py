@@ -85,9 +85,11 @@ def free_port():
 
 
 class Server:
-    """Our dropbear in the foreground, logging to a file the tests read."""
+    """Our dropbear in the foreground, logging to a file the tests read. binary: another
+    multi-call dropbear (the upstream peer) started the same way, without our -v."""
 
-    def __init__(self, workdir, keyfiles, extra=(), wrap=()):
+    def __init__(self, workdir, keyfiles, extra=(), wrap=(), binary=None):
+        self.binary = binary
         self.dir = str(workdir)
         self.log_path = os.path.join(self.dir, "server.log")
         self.keyfiles = list(keyfiles)
@@ -99,9 +101,9 @@ class Server:
     def start(self, attempts=3):
         for _ in range(attempts):
             self.port = free_port()
-            args = self.wrap + [_binary(), "dropbear", "-F", "-E", "-v",
-                                "-p", "127.0.0.1:%d" % self.port,
-                                "-P", os.path.join(self.dir, "dropbear.pid")]
+            args = self.wrap + [self.binary or _binary(), "dropbear", "-F", "-E"] + \
+                ([] if self.binary else ["-v"]) + \
+                ["-p", "127.0.0.1:%d" % self.port, "-P", os.path.join(self.dir, "dropbear.pid")]
             for k in self.keyfiles:
                 args += ["-r", k]
             args += self.extra
@@ -188,10 +190,10 @@ def server_factory(tmp_path):
     """Starts extra servers with given keys/options; all are killed at teardown."""
     made = []
 
-    def make(keyfiles, extra=(), wrap=(), name="srv"):
+    def make(keyfiles, extra=(), wrap=(), name="srv", binary=None):
         d = tmp_path / ("%s%d" % (name, len(made)))
         d.mkdir()
-        s = Server(d, keyfiles, extra, wrap)
+        s = Server(d, keyfiles, extra, wrap, binary)
         made.append(s)
         return s.start()
 

@@ -1,5 +1,6 @@
 /* The authorized_keys line parser and the from= match (common/authkeys.c): plain keys,
  * every option we know, what makes a line not match, and malformed input. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,14 +86,13 @@ static void test_values(void)
 
 static void test_refused(void)
 {
-	/* environment= only when enabled */
-	CHECK(parse("environment=\"FOO=bar\" " ED, 0) == ERR_UNSUPPORTED);
+	/* environment= is checked for form either way */
 	CHECK(parse("environment=\"=bar\" " ED, 1) == ERR_FORMAT);
+	CHECK(parse("environment=\"=bar\" " ED, 0) == ERR_FORMAT);
 	CHECK(parse("environment=\"FOO\" " ED, 1) == ERR_FORMAT);
 	CHECK(parse("environment=\"1X=y\" " ED, 1) == ERR_FORMAT);
 	/* options we do not know, including OpenSSH's that change what a key means */
 	CHECK(parse("cert-authority " ED, 0) == ERR_UNSUPPORTED);
-	CHECK(parse("principals=\"x\" " ED, 0) == ERR_UNSUPPORTED);
 	CHECK(parse("no-such-thing " ED, 0) == ERR_UNSUPPORTED);
 	CHECK(parse("no-pty=\"x\" " ED, 0) == ERR_UNSUPPORTED);
 	CHECK(parse("command " ED, 0) == ERR_UNSUPPORTED);
@@ -109,6 +109,81 @@ static void test_refused(void)
 	CHECK(parse("permitopen=\"[]:22\" " ED, 0) == ERR_FORMAT);
 	CHECK(parse("permitlisten=\"x\" " ED, 0) == ERR_FORMAT);
 	CHECK(parse("permitlisten=\"h:\" " ED, 0) == ERR_FORMAT);
+}
+
+/* OpenSSH options a migrated file carries (issue 14): accepted, with what they mean here */
+static void test_migrated(void)
+{
+	int64_t t;
+
+	/* environment= not allowed: the key still matches, the value is dropped */
+	CHECK(parse("environment=\"FOO=bar\" " ED, 0) == 0);
+	CHECK(e.opts.nenvironment == 0);
+	CHECK(parse("environment=\"FOO=bar\" " ED, 1) == 0);
+	CHECK(e.opts.nenvironment == 1);
+	/* expiry-time: three forms, local or UTC ('Z'); several: the earliest holds */
+	CHECK(parse("expiry-time=\"20300102\" " ED, 0) == 0 && e.opts.expiry > 0);
+	CHECK(parse("expiry-time=\"203001020304Z\" " ED, 0) == 0);
+	CHECK(e.opts.expiry == 1893553440);
+	CHECK(parse("expiry-time=\"20300102030405Z\",expiry-time=\"20010909014640Z\" " ED, 0) == 0);
+	CHECK(e.opts.expiry == 1000000000);
+	CHECK(parse("expiry-time=\"20010909014640Z\",expiry-time=\"20300102030405Z\" " ED, 0) == 0);
+	CHECK(e.opts.expiry == 1000000000);
+	CHECK(parse(ED, 0) == 0 && e.opts.expiry == 0);
+	CHECK(authkeys_parse_time("19700101000001Z", &t) == 0 && t == 1);
+	CHECK(authkeys_parse_time("20240229Z", &t) == 0 && t == 1709164800);
+	/* tunnel=: a device number or "any"; principals=: any non-empty list */
+	CHECK(parse("tunnel=\"0\" " ED, 0) == 0);
+	CHECK(parse("tunnel=\"any\" " ED, 0) == 0);
+	CHECK(parse("principals=\"x,y\" " ED, 0) == 0);
+	CHECK(parse("no-touch-required,verify-required " ED, 0) == 0);
+	/* SSH_PUBKEYINFO: the comment's first word, only when every character is safe */
+	CHECK(parse(ED " alice@laptop rest of comment", 0) == 0);
+	CHECK(e.opts.info && strcmp(e.opts.info, "alice@laptop") == 0);
+	CHECK(parse("no-pty " ED " key-1.2_x+y,z", 0) == 0);
+	CHECK(e.opts.info && strcmp(e.opts.info, "key-1.2_x+y,z") == 0);
+	CHECK(parse(ED, 0) == 0 && e.opts.info == NULL);
+	CHECK(parse(ED "   ", 0) == 0 && e.opts.info == NULL);
+	CHECK(parse(ED " a$b", 0) == 0 && e.opts.info == NULL);
+	CHECK(parse(ED " a;rm", 0) == 0 && e.opts.info == NULL);
+	CHECK(parse(ED " 'q'", 0) == 0 && e.opts.info == NULL);
+	CHECK(parse(ED " \xc3\xa9t\xc3\xa9", 0) == 0 && e.opts.info == NULL);
+	/* Dropbear's reading: one space, then up to the next space (not a tab) */
+	CHECK(parse(ED "  two", 0) == 0 && e.opts.info == NULL);
+	CHECK(parse(ED "\tword", 0) == 0 && e.opts.info == NULL);
+	CHECK(parse(ED " ok\tthen", 0) == 0 && e.opts.info == NULL);
+	CHECK(parse(ED " ok\r", 0) == 0 && e.opts.info && strcmp(e.opts.info, "ok") == 0);
+	{
+		/* a NUL in the comment: the line may be refused, but never passes it on */
+		static const char nul[] = ED " a\0b";
+		int r = authkeys_parse(nul, sizeof(nul) - 1, 0, &e);
+		CHECK(r == ERR_FORMAT || (r == 0 && e.opts.info == NULL));
+	}
+}
+
+static void test_bad_times(void)
+{
+	static const char *const bad[] = {
+		"", "Z", "2030", "203001", "2030010", "203001021", "2030010203", "203001020304050",
+		"2030010203040506", "2030-01-02", "20301302", "20300132", "20300100", "20300002",
+		"20300102240000", "20300102236000", "20300102235961", "19691231", "2030010x",
+		"+2030102", " 20300102", "20300102 ", "20300102ZZ", "z20300102",
+	};
+	int64_t t;
+	size_t i;
+	char line[200];
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		CHECK(authkeys_parse_time(bad[i], &t) == ERR_FORMAT);
+		snprintf(line, sizeof(line), "expiry-time=\"%s\" " ED, bad[i]);
+		CHECK(parse(line, 0) == ERR_FORMAT);
+	}
+	/* tunnel= not a number */
+	CHECK(parse("tunnel=\"\" " ED, 0) == ERR_FORMAT);
+	CHECK(parse("tunnel=\"-1\" " ED, 0) == ERR_FORMAT);
+	CHECK(parse("tunnel=\"1x\" " ED, 0) == ERR_FORMAT);
+	CHECK(parse("tunnel=\"1234567890\" " ED, 0) == ERR_FORMAT);
+	CHECK(parse("principals=\"\" " ED, 0) == ERR_FORMAT);
 }
 
 static void test_too_many(void)
@@ -202,6 +277,8 @@ int main(void)
 	RUN(test_flags);
 	RUN(test_values);
 	RUN(test_refused);
+	RUN(test_migrated);
+	RUN(test_bad_times);
 	RUN(test_too_many);
 	RUN(test_malformed);
 	RUN(test_wildcard);
