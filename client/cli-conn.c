@@ -141,18 +141,52 @@ static int kh_append(const char *path, const char *name, const struct key *k)
 	return r;
 }
 
-/* Dropbear's question, on /dev/tty. 1 when the answer is yes. */
+/* One answer line from stdin, read a byte at a time so that nothing after it (the
+ * session's own input) is consumed; at most sz - 1 bytes kept. 0 at end of input. */
+static size_t stdin_answer(char *answer, size_t sz)
+{
+	size_t n = 0;
+	char ch;
+
+	for (;;) {
+		ssize_t r = read(STDIN_FILENO, &ch, 1);
+		if (r < 0 && errno == EAGAIN) {
+			struct pollfd p = {STDIN_FILENO, POLLIN, 0};
+			(void)poll(&p, 1, -1);
+			continue;
+		}
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return n;
+		if (ch == '\n')
+			return n ? n : 1;
+		if (n + 1 < sz)
+			answer[n++] = ch;
+		answer[n] = 0;
+	}
+}
+
+/* Dropbear's question, on /dev/tty; without a terminal, as Dropbear does, on stderr with
+ * the answer read from stdin (`echo y | dbclient host cmd`). 1 when the answer is yes,
+ * 0 when no, -1 when there is nobody to ask (no terminal and stdin at its end). */
 static int ask_new_host(const char *name, const char *type, const char *fp)
 {
-	char answer[16];
+	static const char q[] = "\nHost '%s' is not in the trusted hosts file.\n(%s fingerprint %s)\n"
+	                        "Do you want to continue connecting? (y/n) ";
+	char answer[16] = "";
 	FILE *tty = fopen("/dev/tty", "r+");
 
-	if (!tty)
-		return -1;
-	fprintf(tty,
-	        "\nHost '%s' is not in the trusted hosts file.\n(%s fingerprint %s)\n"
-	        "Do you want to continue connecting? (y/n) ",
-	        name, type, fp);
+	if (!tty) {
+		fprintf(stderr, q, name, type, fp);
+		fflush(stderr);
+		if (stdin_answer(answer, sizeof(answer)) == 0) {
+			fputc('\n', stderr);
+			return -1;
+		}
+		return answer[0] == 'y' || answer[0] == 'Y';
+	}
+	fprintf(tty, q, name, type, fp);
 	fflush(tty);
 	if (!fgets(answer, sizeof(answer), tty))
 		answer[0] = 0;
@@ -215,7 +249,7 @@ static void check_host_key(struct conn *c, const struct key *k, const uint8_t *b
 		loop_timer_cancel(c->loop, &c->ident_timer);
 		if (r < 0)
 			conn_fatal(c, SSH_DISCONNECT_HOST_KEY_NOT_VERIFIABLE,
-			           "host key for %s not known (%s %s) and no terminal to ask: use -y",
+			           "host key for %s not known (%s %s), no terminal to ask and no answer on stdin: use -y",
 			           name, type, fp);
 		if (r == 0)
 			conn_fatal(c, SSH_DISCONNECT_HOST_KEY_NOT_VERIFIABLE, "host key not accepted");

@@ -4,8 +4,10 @@
  * The output is what Dropbear 2022.83's dropbearkey prints, streams included, because
  * scripts parse it: "Generating N bit TYPE key, this may take a while..." on stderr, then
  * on stdout "Public key portion is:", the public line and "Fingerprint: SHA256:...".
- * Unlike Dropbear we also write FILE.pub, never touch an existing FILE or FILE.pub, and
- * report every bad argument or file as one line on stderr with exit status 1. */
+ * Unlike Dropbear we also write FILE.pub, never touch an existing FILE, and report every
+ * bad argument or file as one line on stderr with exit status 1. A FILE.pub left from an
+ * earlier key (FILE itself is gone) is replaced once the new FILE is written: it cannot
+ * belong to the new key. */
 #include <errno.h>
 #include <pwd.h>
 #include <stdarg.h>
@@ -35,7 +37,8 @@ static void usage(void)
 		"\t\tecdsa\n"
 		"\t\trsa\n"
 		"-f filename    Use filename for the secret key; the public key is written\n"
-		"               to filename.pub. Neither may exist already.\n"
+		"               to filename.pub. filename must not exist (a stale\n"
+		"               filename.pub is replaced).\n"
 		"               ~/.ssh/id_dropbear is recommended for client keys.\n"
 		"-s bits\tKey size in bits (optional)\n"
 		"           ECDSA has sizes 256 384 521 (default 256)\n"
@@ -190,7 +193,7 @@ static int generate(const char *tname, enum key_type t, unsigned bits, const cha
 	if (!(pubpath = malloc(strlen(file) + 5)))
 		return fail("out of memory");
 	sprintf(pubpath, "%s.pub", file);
-	if (must_not_exist(file, "key file") || must_not_exist(pubpath, "public key file")) {
+	if (must_not_exist(file, "key file")) {
 		free(pubpath);
 		return 1;
 	}
@@ -220,6 +223,12 @@ static int generate(const char *tname, enum key_type t, unsigned bits, const cha
 		goto out;
 	}
 	r = keyfile_write_new(pubpath, pub.data, pub.len, 0644);
+	if (r == ERR_EXISTS) {
+		/* stale: unlink removes a symlink itself, and the new file is made O_EXCL */
+		fprintf(stderr, "Replacing the stale public key file '%s'\n", pubpath);
+		r = unlink(pubpath) == 0 ? keyfile_write_new(pubpath, pub.data, pub.len, 0644)
+		                         : ERR_IO;
+	}
 	e = errno;
 	if (r == ERR_EXISTS) {
 		fail("public key file '%s' exists", pubpath);

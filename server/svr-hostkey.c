@@ -53,7 +53,7 @@ static int add_key(struct hostkeys *hk, struct key *k, const char *path)
 	enum key_type t = key_type(k);
 
 	if (t <= KEY_NONE || t >= HOSTKEY_SLOTS || !compiled(t)) {
-		log_msg(LOG_ERR, "Host key %s: unsupported key type", path);
+		log_msg(LOG_WARNING, "Host key %s skipped: unsupported key type", path);
 		key_free(k);
 		return ERR_UNSUPPORTED;
 	}
@@ -77,11 +77,21 @@ static int load(struct hostkeys *hk, const char *const *files, int n, int gen)
 
 	memset(hk, 0, sizeof(*hk));
 	for (i = 0; i < (size_t)n; i++) {
-		if ((r = keyfile_load_ask(files[i], askpass_key, NULL, &k))) {
+		/* A key of a type we do not have (a leftover ssh_host_dsa_key, or one compiled
+		 * out) is skipped with a warning, as OpenSSH and Dropbear do; a file that is
+		 * missing or broken stops the start: a typo must not go unnoticed. */
+		r = keyfile_load_ask(files[i], askpass_key, NULL, &k);
+		if (r == ERR_UNSUPPORTED) {
+			log_msg(LOG_WARNING, "Host key %s skipped: %s", files[i], err_str(r));
+			continue;
+		}
+		if (r) {
 			log_msg(LOG_ERR, "Cannot load host key %s: %s", files[i], load_error(r));
 			return r;
 		}
-		if ((r = add_key(hk, k, files[i])))
+		if ((r = add_key(hk, k, files[i])) == ERR_UNSUPPORTED)
+			continue;
+		if (r)
 			return r;
 	}
 	if (n == 0) {
@@ -95,7 +105,7 @@ static int load(struct hostkeys *hk, const char *const *files, int n, int gen)
 				        load_error(r));
 				continue;
 			}
-			if ((r = add_key(hk, k, defaults[i])))
+			if ((r = add_key(hk, k, defaults[i])) && r != ERR_UNSUPPORTED)
 				return r;
 		}
 	}

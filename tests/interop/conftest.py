@@ -179,10 +179,13 @@ class Server:
 
 
 def option(name):
-    """A numeric #define from options.h (compile-time switches some tests depend on)."""
+    """A numeric #define from options.h (compile-time switches some tests depend on);
+    DB_FULL counts as 1 (the tests run the full build; test_minimal.py the minimal one)."""
     with open(os.path.join(ROOT, "options.h")) as f:
-        m = re.search(r"^#define\s+%s\s+(\d+)" % name, f.read(), re.M)
-    return int(m.group(1)) if m else None
+        m = re.search(r"^#define\s+%s\s+(\d+|DB_FULL)\b" % name, f.read(), re.M)
+    if not m:
+        return None
+    return 1 if m.group(1) == "DB_FULL" else int(m.group(1))
 
 
 @pytest.fixture

@@ -439,7 +439,11 @@ def test_authkeys_line_limits(start, client, user, ukeys):
     ("no-such-option", False),
     ("cert-authority", False),
     ('command="unterminated', False),
-    ('environment="FOO=bar"', False),  # DB_AUTHKEYS_ENVIRONMENT is 0
+    # accepted either way; the value is dropped unless DB_AUTHKEYS_ENVIRONMENT (issue 14)
+    ('environment="FOO=bar"', True),
+    ('environment="=bar"', False),
+    ('expiry-time="20010101"', False),
+    ('expiry-time="29990101"', True),
     ('permitopen="nohostport"', False),
     ('restrict,pty,command="echo hi",permitopen="localhost:80",permitlisten="8080"', True),
 ])

@@ -229,6 +229,24 @@ def test_unknown_host_without_tty_refused(env):
     assert not os.path.exists(env.kh) or os.path.getsize(env.kh) == 0
 
 
+@pytest.mark.parametrize("answer", [b"y\n", b"yes\n", b"n\n", b"\n"])
+def test_unknown_host_answered_on_stdin(env, answer):
+    """Without a terminal the question goes to stderr and the answer comes from stdin,
+    as with Dropbear's dbclient; the rest of stdin is the session's (cat sees it)."""
+    key = authorize_new_key(env)
+    r = env.run(*env.args("-i", key), env.dest(), "cat", input=answer + b"session data\n",
+                start_new_session=True)
+    assert b"Do you want to continue connecting? (y/n)" in r.stderr, r.stderr
+    if answer.startswith(b"y"):
+        assert r.returncode == 0, r.stderr
+        assert r.stdout == b"session data\n"
+        with open(env.kh) as f:
+            assert f.read() == env.known_line()
+    else:
+        assert r.returncode == 255 and b"not accepted" in r.stderr, r.stderr
+        assert not os.path.exists(env.kh) or os.path.getsize(env.kh) == 0
+
+
 def test_changed_host_key_refused(env):
     key = authorize_new_key(env)
     other = keygen_openssh(os.path.join(env.tmp, "other"))

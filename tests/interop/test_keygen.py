@@ -140,6 +140,27 @@ def test_existing_file_not_overwritten(tmp_path):
     assert k.read_bytes() == b"precious"
 
 
+@pytest.mark.parametrize("stale", ["file", "symlink"])
+def test_stale_pub_replaced(tmp_path, stale):
+    """A FILE.pub left from an earlier key (FILE gone) is replaced by the new key's, with a
+    note on stderr (issue 14); a symlink there is replaced, its target left alone."""
+    k, pub, target = tmp_path / "k", tmp_path / "k.pub", tmp_path / "elsewhere"
+    target.write_text("not mine\n")
+    if stale == "file":
+        pub.write_text("ssh-ed25519 AAAAstale old@key\n")
+    else:
+        os.symlink(str(target), str(pub))
+    r = ours("-t", "ed25519", "-f", str(k))
+    assert r.returncode == 0, r.stderr
+    assert "stale public key file" in r.stderr
+    assert not pub.is_symlink()
+    printed = [l for l in r.stdout.splitlines() if l.startswith("ssh-ed25519 ")]
+    assert pub.read_text().split()[:2] == printed[0].split()[:2]
+    assert target.read_text() == "not mine\n"
+    y = ours("-y", "-f", str(k))
+    assert printed[0].split()[1] in y.stdout
+
+
 def test_symlink_not_followed(tmp_path):
     target = tmp_path / "target"
     link = tmp_path / "k"

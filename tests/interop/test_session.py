@@ -329,7 +329,7 @@ def test_dropbear_environment(srv, ssh, user):
     env = dict(l.split("=", 1) for l in r.out.splitlines() if "=" in l)
     assert env["USER"] == user.name and env["LOGNAME"] == user.name
     assert env["HOME"] == user.home and env["SHELL"] == "/bin/sh"
-    assert env["PATH"] == "/usr/bin:/bin"
+    assert env["PATH"] == "/usr/local/bin:/usr/bin:/bin:/usr/games"  # Debian's default
     assert re.match(r"127\.0\.0\.1 \d+ 127\.0\.0\.1 %d$" % srv.port, env["SSH_CONNECTION"])
     assert re.match(r"127\.0\.0\.1 \d+ %d$" % srv.port, env["SSH_CLIENT"])
     assert "SSH_ORIGINAL_COMMAND" not in env and "TERM" not in env

@@ -573,6 +573,22 @@ def test_hostkey_file_errors(tmp_path, hostkeys):
     assert r.returncode == 1 and b"already loaded" in r.stderr and k.encode() in r.stderr
 
 
+def test_unsupported_hostkey_skipped(tmp_path, server_factory, hostkeys, ssh):
+    """A leftover ssh_host_dsa_key in the -r list (issue 14) is skipped with a warning
+    naming it; the server starts with the rest and logins work. Only DSA keys: with
+    nothing else the server still says it has no host key."""
+    dsa = str(tmp_path / "ssh_host_dsa_key")
+    r = run(["ssh-keygen", "-q", "-t", "dsa", "-N", "", "-f", dsa])
+    if r.returncode != 0:
+        pytest.skip("this ssh-keygen makes no DSA keys: " + r.stderr.decode())
+    s = server_factory([hostkeys["ed25519"].path, dsa])
+    assert re.search(r"Host key %s skipped: unsupported" % re.escape(dsa), s.log()), s.log()
+    reach_auth(ssh, s, [hostkeys["ed25519"]], ["-o", "HostKeyAlgorithms=ssh-ed25519"],
+               "ED25519")
+    r = dropbear("-F", "-E", "-p", "127.0.0.1:1", "-P", str(tmp_path / "pid"), "-r", dsa)
+    assert r.returncode == 1 and b"No host keys available" in r.stderr, r.stderr
+
+
 def test_only_loaded_types_offered(server_factory, hostkeys, ssh):
     s = server_factory([hostkeys["ecdsa384"].path])
     ssh.write_known_hosts(s.port, hostkeys.values())
