@@ -47,7 +47,8 @@ static enum fwd_bind local_bind(const struct cli_opts *o, const char *h)
 	return FWD_BIND_HOST;
 }
 
-static int start_local(struct conn *c, const struct fwdspec *f)
+/* -L, or -D when dynamic (f->connect_host unused). */
+static int start_local(struct conn *c, const struct fwdspec *f, int dynamic)
 {
 	const struct cli_opts *o = c->cli->opts;
 	struct fwd_listener *l;
@@ -61,21 +62,31 @@ static int start_local(struct conn *c, const struct fwdspec *f)
 	fwd_listener_init(l);
 	r = fwd_listen_tcp(l, local_bind(o, f->listen_host), f->listen_host, f->listen_port,
 	                   &bound);
-	if (r == 0) {
+	if (r == 0 && dynamic) {
+		r = cli_socks_start(c, l);
+	} else if (r == 0) {
 		snprintf(l->host, sizeof(l->host), "%s", f->connect_host);
 		l->port = f->connect_port;
 		r = fwd_listener_start(l, &c->cli->chans, &chan_direct_tcpip, 1);
 	}
-	if (r) {
+	if (r && dynamic) {
+		fprintf(stderr, "dbclient: cannot listen on port %u for -D: %s\n",
+		        (unsigned)f->listen_port, r == ERR_IO ? strerror(errno) : err_str(r));
+	} else if (r) {
 		fprintf(stderr, "dbclient: cannot listen on port %u for -L %s:%u: %s\n",
 		        (unsigned)f->listen_port, f->connect_host, (unsigned)f->connect_port,
 		        r == ERR_IO ? strerror(errno) : err_str(r));
+	}
+	if (r) {
 		fwd_listener_close(l);
 		free(l);
 		return r;
 	}
-	dbg(1, "-L: port %u forwarded to %s:%u", (unsigned)bound, f->connect_host,
-	    (unsigned)f->connect_port);
+	if (dynamic)
+		dbg(1, "-D: SOCKS on port %u", (unsigned)bound);
+	else
+		dbg(1, "-L: port %u forwarded to %s:%u", (unsigned)bound, f->connect_host,
+		    (unsigned)f->connect_port);
 	lfwd[i] = l;
 	return 0;
 }
@@ -108,8 +119,13 @@ int cli_fwd_start(struct conn *c)
 	int i, r;
 
 	for (i = 0; i < o->nlocal_fwd; i++)
-		if ((r = start_local(c, &o->local_fwd[i])) != 0 && o->exit_on_fwd_failure)
+		if ((r = start_local(c, &o->local_fwd[i], 0)) != 0 && o->exit_on_fwd_failure)
 			return r;
+#if DB_CLI_SOCKS
+	for (i = 0; i < o->ndyn_fwd; i++)
+		if ((r = start_local(c, &o->dyn_fwd[i], 1)) != 0 && o->exit_on_fwd_failure)
+			return r;
+#endif
 	for (i = 0; i < o->nremote_fwd; i++) {
 		if ((r = request_remote(c, &o->remote_fwd[i])) != 0)
 			return r;

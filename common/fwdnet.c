@@ -355,7 +355,7 @@ static short listener_want(void *arg)
 
 	if (!conn_can_send(l->t->c) || l->t->nopen >= DB_MAX_CHANNELS)
 		return 0;
-	if (l->paused_until && loop_now_ms() < l->paused_until)
+	if (l->hold || (l->paused_until && loop_now_ms() < l->paused_until))
 		return 0;
 	l->paused_until = 0;
 	return POLLIN;
@@ -380,6 +380,10 @@ static void listener_accept(void *arg, int lfd, short revents)
 		 * connection, and we look again a little later rather than spin on it. */
 		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
 			l->paused_until = loop_now_ms() + DB_FWD_ACCEPT_PAUSE_MS;
+		return;
+	}
+	if (l->on_accept) {
+		l->on_accept(l, fd, (struct sockaddr *)&ss, len);
 		return;
 	}
 	if (!(p = fwd_chan_new(l->t->c, NULL, fd))) {

@@ -47,6 +47,11 @@ struct fwd_listener {
 	int nfds;
 	char unix_path[108]; /* a unix listener's path, unlinked by fwd_listener_close */
 	uint64_t paused_until; /* out of fds: no accepting before this (loop_now_ms) */
+	/* Set before fwd_listener_start to take accepted sockets instead of opening a channel
+	 * for each (dbclient -D negotiates SOCKS first): the hook owns fd from then on. */
+	void (*on_accept)(struct fwd_listener *l, int fd, const struct sockaddr *sa,
+	                  socklen_t len);
+	int hold; /* the caller's: nonzero stops accepting for now (the backlog waits) */
 	/* the caller's own */
 	char req_host[DB_MAX_FWD_HOST];
 	uint32_t req_port;
