@@ -217,6 +217,10 @@
 #define DB_FWD_ACCEPT_PAUSE_MS 1000
 /* Hops in a multihop host list user@h1,user@h2,... (each hop is one process). */
 #define DB_MAX_HOPS           8
+/* Unix-domain socket forwarding (OpenSSH's PROTOCOL 2.4): the server's
+ * direct-streamlocal@openssh.com and streamlocal-forward@openssh.com
+ * (server/svr-streamlocal.c) and dbclient's -L / -R with socket paths. */
+#define DB_STREAMLOCAL        DB_FULL
 /* dbclient -D / DynamicForward: a SOCKS4, SOCKS4a and SOCKS5 server on a local port whose
  * connections go out as direct-tcpip channels (common/socks.c, client/cli-socks.c).
  * Costs 3.9 KB of code and data in the static binary (size(1), make STATIC=1 with it

@@ -22,6 +22,8 @@
 #include "channel.h"
 #include "options.h"
 
+#define FWD_DATA_STREAMLOCAL 2
+
 /* Sockets one listener may hold: one per address family. */
 #define FWD_LISTEN_FDS 2
 
@@ -37,7 +39,8 @@ struct fwd_listener {
 	const struct chan_type *type; /* opened for each accepted connection */
 	/* 1: CHANNEL_OPEN carries string host, uint32 port, string originator address,
 	 * uint32 originator port (direct-tcpip, forwarded-tcpip), with host/port below;
-	 * 0: nothing (auth-agent@openssh.com). */
+	 * 0: nothing (auth-agent@openssh.com); FWD_DATA_STREAMLOCAL: string host (the
+	 * socket path), string reserved (forwarded-streamlocal@openssh.com). */
 	int tcpip_data;
 	char host[DB_MAX_FWD_HOST]; /* forwarded-tcpip: the address as requested; client
 	                             * direct-tcpip: the host to connect to */

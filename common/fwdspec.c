@@ -312,3 +312,30 @@ int fwd_parse_tcpip_forward(struct buf *b, char *addr, size_t addrsz, uint32_t *
 		return ERR_INVALID;
 	return wire_host(a, an, 1, addr, addrsz);
 }
+
+int fwd_parse_streamlocal(struct buf *b, enum fwd_sl_msg kind, char *path, size_t pathsz)
+{
+	const uint8_t *p, *reserved;
+	size_t n, rn, i;
+	uint32_t rv;
+	int r;
+
+	if ((r = buf_get_string(b, &p, &n)) != 0)
+		return r;
+	if (kind != FWD_SL_REQUEST && (r = buf_get_string(b, &reserved, &rn)) != 0)
+		return r;
+	if (kind == FWD_SL_DIRECT && (r = buf_get_u32(b, &rv)) != 0)
+		return r;
+	if ((r = buf_end(b)) != 0)
+		return r;
+	/* a unix socket path: no NUL (it would cut the path), no control characters (they
+	 * go into logs), short enough for sockaddr_un */
+	if (n == 0 || n >= pathsz || n >= FWD_MAX_SOCK_PATH)
+		return ERR_INVALID;
+	for (i = 0; i < n; i++)
+		if (p[i] < 0x20 || p[i] == 0x7f)
+			return ERR_INVALID;
+	memcpy(path, p, n);
+	path[n] = '\0';
+	return 0;
+}

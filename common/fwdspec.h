@@ -85,4 +85,16 @@ int fwd_parse_tcpip_open(struct buf *b, int empty_host, struct fwd_tcpip_open *o
  * port. The address may be empty (every address). Errors as fwd_parse_tcpip_open. */
 int fwd_parse_tcpip_forward(struct buf *b, char *addr, size_t addrsz, uint32_t *port);
 
+/* Unix-domain socket forwarding (OpenSSH's PROTOCOL 2.4): the socket path of
+ *   FWD_SL_DIRECT     direct-streamlocal@openssh.com open: string path, string reserved,
+ *                     uint32 reserved;
+ *   FWD_SL_FORWARDED  forwarded-streamlocal@openssh.com open: string path, string reserved;
+ *   FWD_SL_REQUEST    streamlocal-forward / cancel-streamlocal-forward: string path.
+ * Nothing may follow. ERR_INVALID for a path that is empty, holds a NUL or a control
+ * character, or does not fit a sockaddr_un (FWD_MAX_SOCK_PATH - 1 bytes at most); the
+ * other errors as fwd_parse_tcpip_open. */
+#define FWD_MAX_SOCK_PATH 108
+enum fwd_sl_msg { FWD_SL_DIRECT, FWD_SL_FORWARDED, FWD_SL_REQUEST };
+int fwd_parse_streamlocal(struct buf *b, enum fwd_sl_msg kind, char *path, size_t pathsz);
+
 #endif

@@ -82,6 +82,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (o.port > 65535 || o.orig_port > 65535 || buf_avail(&b))
 				abort();
 		}
+		{
+			char sp[FWD_MAX_SOCK_PATH];
+			buf_view(&b, data, size);
+			r = fwd_parse_streamlocal(&b, (enum fwd_sl_msg)(size % 3), sp, sizeof(sp));
+			if (r == 0 && (strlen(sp) == 0 || strlen(sp) >= FWD_MAX_SOCK_PATH))
+				abort();
+		}
 		buf_view(&b, data, size);
 		r = fwd_parse_tcpip_forward(&b, host, sizeof(host), &port);
 		if (r == 0) {

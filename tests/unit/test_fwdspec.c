@@ -315,6 +315,55 @@ static void test_tcpip_forward(void)
 	buf_free(&m);
 }
 
+static void test_streamlocal(void)
+{
+	struct buf m, v;
+	char p[FWD_MAX_SOCK_PATH], longp[200];
+
+	CHECK_OK(buf_init(&m, 64, 4096));
+	/* direct-streamlocal: path, reserved string, reserved uint32 */
+	CHECK_OK(buf_put_cstr(&m, "/tmp/a b.sock"));
+	CHECK_OK(buf_put_cstr(&m, ""));
+	CHECK_OK(buf_put_u32(&m, 0));
+	buf_view(&v, m.data, m.len);
+	CHECK_OK(fwd_parse_streamlocal(&v, FWD_SL_DIRECT, p, sizeof(p)));
+	CHECK(strcmp(p, "/tmp/a b.sock") == 0);
+	buf_view(&v, m.data, m.len - 1);
+	CHECK(fwd_parse_streamlocal(&v, FWD_SL_DIRECT, p, sizeof(p)) == ERR_TRUNCATED);
+	buf_view(&v, m.data, m.len);
+	CHECK(fwd_parse_streamlocal(&v, FWD_SL_FORWARDED, p, sizeof(p)) == ERR_TRAILING);
+	buf_view(&v, m.data, m.len);
+	CHECK(fwd_parse_streamlocal(&v, FWD_SL_REQUEST, p, sizeof(p)) == ERR_TRAILING);
+	/* the global requests: the path alone */
+	buf_reset(&m);
+	CHECK_OK(buf_put_cstr(&m, "rel.sock"));
+	buf_view(&v, m.data, m.len);
+	CHECK_OK(fwd_parse_streamlocal(&v, FWD_SL_REQUEST, p, sizeof(p)));
+	/* empty, a NUL inside, a control character, too long for sockaddr_un */
+	buf_reset(&m);
+	CHECK_OK(buf_put_cstr(&m, ""));
+	buf_view(&v, m.data, m.len);
+	CHECK(fwd_parse_streamlocal(&v, FWD_SL_REQUEST, p, sizeof(p)) == ERR_INVALID);
+	buf_reset(&m);
+	CHECK_OK(buf_put_string(&m, "/a\0b", 4));
+	buf_view(&v, m.data, m.len);
+	CHECK(fwd_parse_streamlocal(&v, FWD_SL_REQUEST, p, sizeof(p)) == ERR_INVALID);
+	buf_reset(&m);
+	CHECK_OK(buf_put_cstr(&m, "/a\nb"));
+	buf_view(&v, m.data, m.len);
+	CHECK(fwd_parse_streamlocal(&v, FWD_SL_REQUEST, p, sizeof(p)) == ERR_INVALID);
+	memset(longp, 'x', sizeof(longp));
+	buf_reset(&m);
+	CHECK_OK(buf_put_string(&m, longp, FWD_MAX_SOCK_PATH));
+	buf_view(&v, m.data, m.len);
+	CHECK(fwd_parse_streamlocal(&v, FWD_SL_REQUEST, p, sizeof(p)) == ERR_INVALID);
+	buf_reset(&m);
+	CHECK_OK(buf_put_string(&m, longp, FWD_MAX_SOCK_PATH - 1));
+	buf_view(&v, m.data, m.len);
+	CHECK_OK(fwd_parse_streamlocal(&v, FWD_SL_REQUEST, p, sizeof(p)));
+	buf_free(&m);
+}
+
 int main(void)
 {
 	RUN(test_spec_three_fields);
@@ -330,5 +379,6 @@ int main(void)
 	RUN(test_permit_listen);
 	RUN(test_tcpip_open);
 	RUN(test_tcpip_forward);
+	RUN(test_streamlocal);
 	return harness_done("test_fwdspec");
 }
