@@ -10,6 +10,9 @@
 /* Channel types the server may open to us. */
 extern const struct chan_type cli_chan_forwarded_tcpip; /* cli-tcpfwd.c */
 extern const struct chan_type cli_chan_agent;           /* cli-agentfwd.c */
+#if DB_STREAMLOCAL
+extern const struct chan_type cli_chan_forwarded_streamlocal; /* cli-tcpfwd.c */
+#endif
 
 struct fwd_listener;
 /* -D: answers SOCKS on l, bound and listening, which must stay valid (cli-socks.c). */

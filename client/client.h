@@ -187,6 +187,9 @@ int cli_netcat_start(struct conn *c);
 /* Channel types the server may open to us (forwarded-tcpip, auth-agent@openssh.com),
  * NULL-terminated; NULL: none. */
 const struct chan_type *const *cli_fwd_chan_types(void);
+/* From a terminating signal's handler: removes our -L unix socket files (unlink only,
+ * async-signal-safe). */
+void cli_fwd_signal_cleanup(void);
 /* A global request reply for a tcpip-forward we sent (success 1, b has the data). */
 void cli_fwd_global_reply(struct chan_table *t, int success, struct buf *b);
 

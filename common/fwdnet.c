@@ -390,14 +390,17 @@ static void listener_accept(void *arg, int lfd, short revents)
 		close(fd);
 		return;
 	}
-	if (l->tcpip_data == FWD_DATA_STREAMLOCAL) {
-		/* OpenSSH's PROTOCOL 2.4: the path the client asked for, a reserved string */
+	if (l->tcpip_data == FWD_DATA_STREAMLOCAL || l->tcpip_data == FWD_DATA_DIRECT_STREAMLOCAL) {
+		/* OpenSSH's PROTOCOL 2.4: the path (the client asked for / to connect to),
+		 * a reserved string, and for direct-streamlocal a reserved uint32 */
 		if (buf_init(&extra, 64, DB_MAX_PAYLOAD) != 0) {
 			fwd_chan_free(p);
 			return;
 		}
 		r = buf_put_cstr(&extra, l->host);
 		r = r ? r : buf_put_cstr(&extra, "");
+		if (l->tcpip_data == FWD_DATA_DIRECT_STREAMLOCAL)
+			r = r ? r : buf_put_u32(&extra, 0);
 		r = r ? r : chan_open_outgoing(l->t, l->type, &extra, p, &ch);
 		buf_free(&extra);
 	} else if (l->tcpip_data) {

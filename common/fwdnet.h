@@ -23,6 +23,7 @@
 #include "options.h"
 
 #define FWD_DATA_STREAMLOCAL 2
+#define FWD_DATA_DIRECT_STREAMLOCAL 3 /* string path, string reserved, uint32 reserved */
 
 /* Sockets one listener may hold: one per address family. */
 #define FWD_LISTEN_FDS 2

@@ -19,6 +19,9 @@
 #include "buf.h"
 #include "options.h"
 
+/* The longest unix socket path, with its NUL (sockaddr_un's sun_path on Linux). */
+#define FWD_MAX_SOCK_PATH 108
+
 /* A port of "*" in permitopen / permitlisten. */
 #define FWD_PORT_ANY 0x10000u
 
@@ -29,13 +32,19 @@ struct fwdspec {
 	uint32_t listen_port;
 	char connect_host[DB_MAX_FWD_HOST];
 	uint32_t connect_port;
+	/* Unix sockets (OpenSSH's -L / -R with paths): 1 when listen_host / connect_host
+	 * holds a socket path (shorter than FWD_MAX_SOCK_PATH) instead of a host, the port
+	 * being 0 then. */
+	uint8_t listen_unix, connect_unix;
 };
 
 /* Flags for fwd_parse_spec. */
 #define FWD_LISTEN_PORT0 1u /* a listen port of 0 is allowed (-R: the server picks one) */
 
 /* Parses "[bindaddr:]port:host:hostport". Ports are decimal, 1..65535 (0 for the listen
- * port only with FWD_LISTEN_PORT0). */
+ * port only with FWD_LISTEN_PORT0). Either side may be an absolute unix socket path
+ * instead: "/path:host:hostport", "[bindaddr:]port:/path", "/path:/path" (a listen path
+ * ends at the first ':'; a connect path is the rest of the spec). */
 int fwd_parse_spec(const char *s, unsigned flags, struct fwdspec *out);
 
 /* Parses "host:port" or "[v6addr]:port" into host[hostsz] and *port (1..65535; "*" gives
@@ -93,7 +102,6 @@ int fwd_parse_tcpip_forward(struct buf *b, char *addr, size_t addrsz, uint32_t *
  * Nothing may follow. ERR_INVALID for a path that is empty, holds a NUL or a control
  * character, or does not fit a sockaddr_un (FWD_MAX_SOCK_PATH - 1 bytes at most); the
  * other errors as fwd_parse_tcpip_open. */
-#define FWD_MAX_SOCK_PATH 108
 enum fwd_sl_msg { FWD_SL_DIRECT, FWD_SL_FORWARDED, FWD_SL_REQUEST };
 int fwd_parse_streamlocal(struct buf *b, enum fwd_sl_msg kind, char *path, size_t pathsz);
 

@@ -23,7 +23,7 @@ import threading
 import pytest
 
 from conftest import free_port
-from fwdhelpers import Proc, env, wait_for  # noqa: F401
+from fwdhelpers import Proc, env, listening, wait_for  # noqa: F401
 from test_forward import Rig
 from users import can_create_users
 
@@ -264,3 +264,89 @@ def test_refused_when_restricted(rig, udir, options):
                         in rig.server.log(), timeout=10), rig.server.log()[-3000:]
     finally:
         peer.stop()
+
+
+# ---------------------------------------------------------------- dbclient's side
+
+@pytest.fixture
+def crig(env, tmp_path):
+    from test_forward_client import ClientRig
+    r = ClientRig(env, tmp_path)
+    yield r
+    r.close()
+
+
+def client_server(crig, kind):
+    return crig.dropbear() if kind == "ours" else crig.sshd()
+
+
+@pytest.mark.parametrize("kind", ["ours", "sshd"])
+def test_dbclient_local_to_remote_socket(crig, udir, kind):
+    """dbclient -L PORT:/path: direct-streamlocal@openssh.com."""
+    s = client_server(crig, kind)
+    peer = UnixEcho(os.path.join(udir, "peer.sock"))
+    try:
+        lport = free_port()
+        p = crig.bg(["-o", "ExitOnForwardFailure=yes", "-L", "%d:%s" % (lport, peer.path)],
+                    crig.dest(s))
+        assert wait_for(lambda: listening(lport) or p.proc.poll() is not None, timeout=20)
+        assert echo_check(lambda: socket.create_connection(("127.0.0.1", lport), timeout=30)), \
+            p.log()[-2000:] + s.log()[-3000:]
+        assert peer.accepted == 1
+    finally:
+        peer.stop()
+
+
+@pytest.mark.parametrize("kind", ["ours", "sshd"])
+def test_dbclient_remote_socket(crig, udir, env, kind):
+    """dbclient -R /path:host:port: streamlocal-forward@openssh.com."""
+    s = client_server(crig, kind)
+    e = TcpEcho()
+    path = os.path.join(udir, "fwd.sock")
+    try:
+        p = crig.bg(["-o", "ExitOnForwardFailure=yes", "-R",
+                     "%s:127.0.0.1:%d" % (path, e.port)], crig.dest(s))
+        assert wait_for(lambda: os.path.exists(path) or p.proc.poll() is not None,
+                        timeout=20), p.log()[-2000:] + s.log()[-3000:]
+        assert os.stat(path).st_uid == env["user"].uid
+        assert echo_check(unix_connect(path)), p.log()[-2000:] + s.log()[-3000:]
+        p.stop()
+        if kind == "ours":  # OpenSSH's sshd leaves the file (its StreamLocalBindUnlink)
+            assert wait_for(lambda: not os.path.exists(path), timeout=20), s.log()[-3000:]
+    finally:
+        e.stop()
+
+
+def test_dbclient_local_socket_listener(crig, tmp_path):
+    """dbclient -L /path:host:port listens on a Unix socket (mode 0600), removed at exit;
+    and -R PORT:/path connects to a local Unix socket."""
+    s = crig.dropbear()
+    e = TcpEcho()
+    lpath = os.path.join(str(tmp_path), "l.sock")
+    peer = UnixEcho(os.path.join(str(tmp_path), "peer.sock"))
+    try:
+        rport = free_port()
+        p = crig.bg(["-o", "ExitOnForwardFailure=yes",
+                     "-L", "%s:127.0.0.1:%d" % (lpath, e.port),
+                     "-R", "%d:%s" % (rport, peer.path)], crig.dest(s))
+        assert wait_for(lambda: (os.path.exists(lpath) and listening(rport)) or
+                        p.proc.poll() is not None, timeout=20), p.log()[-2000:]
+        assert stat.S_IMODE(os.stat(lpath).st_mode) == 0o600
+        assert echo_check(unix_connect(lpath)), p.log()[-2000:] + s.log()[-3000:]
+        assert echo_check(lambda: socket.create_connection(("127.0.0.1", rport), timeout=30)), \
+            p.log()[-2000:] + s.log()[-3000:]
+        p.stop()
+        assert wait_for(lambda: not os.path.exists(lpath), timeout=10), p.log()[-2000:]
+    finally:
+        e.stop()
+        peer.stop()
+
+
+def test_dbclient_remote_socket_refused_restricted(crig, udir, env):
+    crig.env["user"].authorize(env["pub"], options="restrict")
+    s = crig.dropbear()
+    path = os.path.join(udir, "r.sock")
+    r = crig.run(["-N", "-o", "ExitOnForwardFailure=yes", "-R", "%s:127.0.0.1:9" % path],
+                 crig.dest(s), timeout=30)
+    assert r.returncode == 255 and "forwarding failed for listen path" in r.err, r.err
+    assert not os.path.exists(path)
