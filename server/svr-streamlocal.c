@@ -14,6 +14,7 @@
  * command= or -c: the key was meant for that command only), no-port-forwarding /
  * restrict, and -j (direct) / -k (forward), as Dropbear and OpenSSH do. */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,15 +108,30 @@ void svr_streamlocal_cleanup(void)
 		return;
 	for (i = 0; i < DB_MAX_SVR_LISTENERS; i++)
 		if (slfwd[i]) {
-			fwd_listener_close(slfwd[i]); /* unlinks the socket */
-			free(slfwd[i]);
-			slfwd[i] = NULL;
+			struct fwd_listener *l = slfwd[i];
+			slfwd[i] = NULL; /* first: the signal handler looks at slfwd */
+			fwd_listener_close(l); /* unlinks the socket */
+			free(l);
 		}
 }
 
 static void sl_atexit(void)
 {
 	svr_streamlocal_cleanup();
+}
+
+/* SIGTERM / SIGHUP end the process without atexit: remove the files from the handler
+ * (unlink and getpid are async-signal-safe), then die of the signal as before. */
+static void sl_on_signal(int sig)
+{
+	int i;
+
+	if (sl_owner == getpid())
+		for (i = 0; i < DB_MAX_SVR_LISTENERS; i++)
+			if (slfwd[i] && slfwd[i]->unix_path[0])
+				(void)unlink(slfwd[i]->unix_path);
+	signal(sig, SIG_DFL);
+	raise(sig);
 }
 
 static int forward(struct chan_table *t, struct buf *b)
@@ -169,6 +185,8 @@ static int forward(struct chan_table *t, struct buf *b)
 	if (sl_owner != getpid()) {
 		sl_owner = getpid();
 		(void)atexit(sl_atexit);
+		signal(SIGTERM, sl_on_signal);
+		signal(SIGHUP, sl_on_signal);
 	}
 	slfwd[slot] = l;
 	log_msg(LOG_INFO, "remote forwarding: listening on %s for %s", path, c->srv->user.name);
@@ -187,9 +205,12 @@ static int cancel(struct buf *b)
 		return r;
 	if ((i = find(path)) < 0)
 		return 0;
-	fwd_listener_close(slfwd[i]);
-	free(slfwd[i]);
-	slfwd[i] = NULL;
+	{
+		struct fwd_listener *l = slfwd[i];
+		slfwd[i] = NULL; /* first: the signal handler looks at slfwd */
+		fwd_listener_close(l);
+		free(l);
+	}
 	dbg(1, "cancelled remote forwarding %s", path);
 	return 1;
 }

@@ -350,3 +350,21 @@ def test_dbclient_remote_socket_refused_restricted(crig, udir, env):
                  crig.dest(s), timeout=30)
     assert r.returncode == 255 and "forwarding failed for listen path" in r.err, r.err
     assert not os.path.exists(path)
+
+
+def test_socket_removed_when_connection_process_terminated(rig, udir):
+    """SIGTERM to the server's connection process (a daemon being stopped) still removes
+    the socket file it made."""
+    from test_fwd_close import children
+    rig.start_server()
+    path = os.path.join(udir, "term.sock")
+    p = rig.ssh_bg(["-o", "ExitOnForwardFailure=yes", "-R", "%s:127.0.0.1:9" % path])
+    assert wait_for(lambda: os.path.exists(path) or p.proc.poll() is not None, timeout=20), \
+        rig.server.log()[-3000:]
+    # the connection process: the child of the listener that runs as the user
+    uid = rig.env["user"].uid
+    procs = [c for c in children(rig.server.proc.pid)
+             if os.stat("/proc/%d" % c).st_uid == uid]
+    assert len(procs) == 1, procs
+    os.kill(procs[0], 15)
+    assert wait_for(lambda: not os.path.exists(path), timeout=10), rig.server.log()[-3000:]
