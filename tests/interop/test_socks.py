@@ -181,3 +181,43 @@ def test_hostile_clients(crig, web):
 def test_bad_dynamic_spec(crig):
     r = crig.run(["-D", "notaport"], "nobody@127.0.0.1/1", timeout=30)
     assert r.returncode == 255 and "bad -D" in r.err, r.err
+
+
+def test_no_fd_growth_after_100_socks_connections(crig, web):
+    """Good, refused and abandoned SOCKS connections all give back what they held."""
+    p, port = socks_client(crig, crig.dropbear())
+    pid = p.proc.pid
+
+    def fds():
+        return len(os.listdir("/proc/%d/fd" % pid))
+
+    def fetch():
+        s = socket.create_connection(("127.0.0.1", port), timeout=20)
+        s.sendall(b"\x04\x01" + web["v4"].to_bytes(2, "big") + b"\x7f\x00\x00\x01\x00")
+        assert s.recv(8)[:2] == b"\x00\x5a"
+        s.sendall(b"GET /f HTTP/1.0\r\n\r\n")
+        got = b""
+        while True:
+            d = s.recv(65536)
+            if not d:
+                break
+            got += d
+        s.close()
+        return got.endswith(BODY)
+
+    assert fetch()
+    base = fds()
+    for i in range(100):
+        if i % 4 == 0:
+            assert fetch()
+        elif i % 4 == 1:
+            assert raw(port, b"\x05\x01\x00\x05\x02\x00\x01\x7f\x00\x00\x01\x00\x50")[2:4] \
+                == b"\x05\x07"
+        elif i % 4 == 2:
+            s = socket.create_connection(("127.0.0.1", port), timeout=20)
+            s.sendall(b"\x05\x01")  # half a greeting, then gone
+            s.close()
+        else:
+            assert raw(port, b"\x16\x03\x01") == b""
+    assert wait_for(lambda: fds() <= base, timeout=10), (fds(), base)
+    assert p.proc.poll() is None
