@@ -74,9 +74,10 @@ def crig(env, tmp_path):
 def socks_client(crig, server, opts=()):
     """dbclient -N -D PORT in the background; returns (proc, port) once it listens."""
     port = free_port()
-    p = crig.bg(["-D", str(port)] + list(opts), crig.dest(server))
-    assert wait_for(lambda: listening(port) or p.proc.poll() is not None, timeout=20)
-    assert listening(port), p.log()[-3000:]
+    p = crig.bg(["-v", "-D", str(port)] + list(opts), crig.dest(server))
+    # dbclient's own word that it listens: another program may hold the port on ::1
+    assert p.wait_log(r"-D: SOCKS on port %d" % port, timeout=20), p.log()[-3000:]
+    assert "127.0.0.1" in listening(port), p.log()[-3000:]
     return p, port
 
 
