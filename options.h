@@ -217,6 +217,21 @@
 #define DB_FWD_ACCEPT_PAUSE_MS 1000
 /* Hops in a multihop host list user@h1,user@h2,... (each hop is one process). */
 #define DB_MAX_HOPS           8
+/* Unix-domain socket forwarding (OpenSSH's PROTOCOL 2.4): the server's
+ * direct-streamlocal@openssh.com and streamlocal-forward@openssh.com
+ * (server/svr-streamlocal.c) and dbclient's -L / -R with socket paths. Costs 3.6 KB of
+ * code and data in the static binary (size(1), make STATIC=1 with it DB_FULL vs 0); off
+ * in MINIMAL builds. */
+#define DB_STREAMLOCAL        DB_FULL
+/* dbclient -D / DynamicForward: a SOCKS4, SOCKS4a and SOCKS5 server on a local port whose
+ * connections go out as direct-tcpip channels (common/socks.c, client/cli-socks.c).
+ * Costs 3.9 KB of code and data in the static binary (size(1), make STATIC=1 with it
+ * 1 vs 0; the file grows in page steps). */
+#define DB_CLI_SOCKS          1
+/* SOCKS clients negotiating at once (each holds a ~600-byte record; more wait in the
+ * listen backlog) and how long one may take to send its request. */
+#define DB_CLI_SOCKS_PENDING  16
+#define DB_CLI_SOCKS_TIMEOUT_MS 30000
 
 /* ---- channels and sessions (common/channel.c, server/svr-session.c, svr-chansession.c,
  * svr-pty.c, svr-env.c, svr-utmp.c) */

@@ -45,6 +45,9 @@ const struct chan_type *const *cli_fwd_chan_types(void)
 	static const struct chan_type *const types[] = {
 	        &cli_chan_forwarded_tcpip,
 	        &cli_chan_agent,
+#if DB_STREAMLOCAL
+	        &cli_chan_forwarded_streamlocal,
+#endif
 	        NULL,
 	};
 	return types;

@@ -76,6 +76,7 @@ static void usage(FILE *f)
 	        "-L <[listenaddress:]listenport:remotehost:remoteport> Local port forwarding\n"
 	        "-g    Allow remote hosts to connect to forwarded ports\n"
 	        "-R <[listenaddress:]listenport:remotehost:remoteport> Remote port forwarding\n"
+	        "-D <[listenaddress:]listenport> Dynamic forwarding (SOCKS4/4a/5 server)\n"
 	        "-W <receive_window_buffer> (default %d, larger may be faster, max 10MB)\n"
 	        "-K <keepalive>  (0 is never, default 0)\n"
 	        "-I <idle_timeout>  (0 is never, default 0)\n"
@@ -280,6 +281,32 @@ static int openssh_opt_has_arg(char ch)
 	return strchr("eEDOPSwQ", ch) != NULL;
 }
 
+/* -D / DynamicForward "[bind:]port": 0, or -1 when it does not parse or is one too many. */
+static int add_dynamic(struct cli_opts *o, const char *arg)
+{
+	struct fwdspec *f;
+
+	if (o->ndyn_fwd >= DB_MAX_CLI_FWDS)
+		return -1;
+	f = &o->dyn_fwd[o->ndyn_fwd];
+	memset(f, 0, sizeof(*f));
+	/* as -L: an empty bind address ("":port) is every address */
+	if (arg[0] == ':' && arg[1]) {
+		snprintf(f->listen_host, sizeof(f->listen_host), "*");
+		if (fwd_parse_listen(arg + 1, f->connect_host, sizeof(f->connect_host),
+		                     &f->listen_port) != 0 || f->connect_host[0])
+			return -1;
+		f->connect_host[0] = '\0';
+	} else if (fwd_parse_listen(arg, f->listen_host, sizeof(f->listen_host),
+	                            &f->listen_port) != 0) {
+		return -1;
+	}
+	if (f->listen_port == 0 || f->listen_port > 65535)
+		return -1;
+	o->ndyn_fwd++;
+	return 0;
+}
+
 static void parse_args(struct cmdline *cl, int argc, char **argv)
 {
 	struct cli_opts *o = &cli_opts;
@@ -357,6 +384,12 @@ static void parse_args(struct cmdline *cl, int argc, char **argv)
 					cli_die("bad -B '%s': want host:port", arg);
 				break;
 			case 'J': o->proxy_cmd = arg; break;
+			case 'D':
+				if (!DB_CLI_SOCKS)
+					cli_die("-D is not supported in this build");
+				if (add_dynamic(o, arg) != 0)
+					cli_die("bad -D '%s': want [bind_address:]port", arg);
+				break;
 			case 'c':
 				if (!strcmp(arg, "help"))
 					list_algs("cipher");
@@ -603,6 +636,12 @@ static void resolve(struct cmdline *cl)
 			o->nremote_fwd++;
 		else
 			warn("RemoteForward '%s' ignored", s);
+	}
+
+	for (i = 0; i < cfg->nmulti[CFG_DYNAMICFORWARD - CFG_NSINGLE]; i++) {
+		const char *s = cfg->multi[CFG_DYNAMICFORWARD - CFG_NSINGLE][i];
+		if (!DB_CLI_SOCKS || add_dynamic(o, s) != 0)
+			warn("DynamicForward '%s' ignored", s);
 	}
 
 	/* host keys: -y/-yy win over StrictHostKeyChecking */

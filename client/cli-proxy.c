@@ -357,8 +357,9 @@ static int netcat_confirmed(struct conn *c, struct channel *ch, struct buf *b)
 static void netcat_cleanup(struct conn *c, struct channel *ch)
 {
 	(void)ch;
-	/* the one channel is over: so is dbclient (cli_conn_run exits after the loop) */
-	loop_stop(c->loop);
+	/* the one channel is over: so is dbclient (cli_conn_run exits after the loop), once
+	 * connections of -L / -R / -D still open are done, as after a session */
+	cli_session_over(c);
 }
 
 static const struct chan_type chan_netcat = {

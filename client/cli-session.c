@@ -228,10 +228,15 @@ static void sess_cleanup(struct conn *c, struct channel *ch)
 	if (!c->cli->got_exit)
 		cli_set_exit_status(255); /* closed without a status: as OpenSSH, 255 */
 	cli_tty_restore();
+	cli_session_over(c);
+}
+
+void cli_session_over(struct conn *c)
+{
 	session_over = 1;
 	/* Forwarded connections still open go on until they are done, every byte and the
 	 * EOFs carried (OpenSSH's ssh waits for them too); the last one's end ends the loop
-	 * (chans_freed). nopen still counts the session itself here. */
+	 * (chans_freed). nopen still counts the ending channel itself here. */
 	if (c->cli->chans.nopen > 1)
 		dbg(1, "session over: waiting for %u forwarded connection(s)",
 		    c->cli->chans.nopen - 1);
@@ -511,7 +516,7 @@ void cli_session_start(struct conn *c)
 		loop_timer_set(c->loop, &idle_timer, o->idle_timeout * 1000ull, idle_tick, c);
 	if (o->background)
 		go_background(c);
-	if (o->nlocal_fwd || o->nremote_fwd || o->agent_fwd) {
+	if (o->nlocal_fwd || o->nremote_fwd || o->ndyn_fwd || o->agent_fwd) {
 		if (!cli_fwd_start)
 			conn_fatal(c, SSH_DISCONNECT_BY_APPLICATION,
 			           "port and agent forwarding are not supported in this build");

@@ -7,11 +7,20 @@
  * opens for that port is connected to host:hostport from here. Only the destinations
  * the user named can be reached this way: a forwarded-tcpip for any other port is
  * refused. ExitOnForwardFailure makes a failed listener or a refused tcpip-forward end
- * dbclient with status 255. */
+ * dbclient with status 255.
+ *
+ * Unix sockets (OpenSSH's PROTOCOL 2.4, DB_STREAMLOCAL): either side of -L / -R may be a
+ * path. -L PORT:/path opens direct-streamlocal@openssh.com channels; -L /path:host:port
+ * listens on a socket here (mode 0600, removed when dbclient ends, also on SIGTERM);
+ * -R /path:host:port sends streamlocal-forward@openssh.com, and the server's
+ * forwarded-streamlocal@openssh.com channels for that path are connected here; -R
+ * PORT:/path connects forwarded-tcpip channels to a socket here. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli-fwd.h"
 #include "client.h"
@@ -36,6 +45,61 @@ static const struct chan_type chan_direct_tcpip = {
         .cleanup = fwd_chan_cleanup,
 };
 
+#if DB_STREAMLOCAL
+static const struct chan_type chan_direct_streamlocal = {
+        .name = "direct-streamlocal@openssh.com",
+        .confirmed = fwd_chan_confirmed,
+        .open_failed = fwd_chan_open_failed,
+        .cleanup = fwd_chan_cleanup,
+};
+#endif
+
+/* The listening side of a spec, for messages. */
+static const char *listen_str(const struct fwdspec *f, char *buf, size_t n)
+{
+	if (f->listen_unix)
+		snprintf(buf, n, "%s", f->listen_host);
+	else
+		snprintf(buf, n, "port %u", (unsigned)f->listen_port);
+	return buf;
+}
+
+/* The connecting side of a spec, for messages. */
+static const char *connect_str(const struct fwdspec *f, char *buf, size_t n)
+{
+	if (f->connect_unix)
+		snprintf(buf, n, "%s", f->connect_host);
+	else
+		snprintf(buf, n, "%s:%u", f->connect_host, (unsigned)f->connect_port);
+	return buf;
+}
+
+/* Our -L unix sockets go when dbclient ends (the process that made them only: -f's
+ * parent must not remove its child's). */
+static pid_t unix_owner;
+
+void cli_fwd_signal_cleanup(void)
+{
+	int i;
+
+	if (unix_owner != getpid())
+		return;
+	for (i = 0; i < DB_MAX_CLI_FWDS; i++)
+		if (lfwd[i] && lfwd[i]->unix_path[0])
+			(void)unlink(lfwd[i]->unix_path);
+}
+
+static void local_atexit(void)
+{
+	int i;
+
+	if (unix_owner != getpid())
+		return;
+	for (i = 0; i < DB_MAX_CLI_FWDS; i++)
+		if (lfwd[i] && lfwd[i]->unix_path[0])
+			fwd_listener_close(lfwd[i]);
+}
+
 static enum fwd_bind local_bind(const struct cli_opts *o, const char *h)
 {
 	if (h[0] == '\0')
@@ -47,7 +111,8 @@ static enum fwd_bind local_bind(const struct cli_opts *o, const char *h)
 	return FWD_BIND_HOST;
 }
 
-static int start_local(struct conn *c, const struct fwdspec *f)
+/* -L, or -D when dynamic (f->connect_host unused). */
+static int start_local(struct conn *c, const struct fwdspec *f, int dynamic)
 {
 	const struct cli_opts *o = c->cli->opts;
 	struct fwd_listener *l;
@@ -59,23 +124,57 @@ static int start_local(struct conn *c, const struct fwdspec *f)
 	if (i == DB_MAX_CLI_FWDS || !(l = malloc(sizeof(*l))))
 		return ERR_NOMEM;
 	fwd_listener_init(l);
-	r = fwd_listen_tcp(l, local_bind(o, f->listen_host), f->listen_host, f->listen_port,
-	                   &bound);
-	if (r == 0) {
+	bound = f->listen_port;
+	if (f->listen_unix && !DB_STREAMLOCAL) {
+		r = ERR_UNSUPPORTED;
+	} else if (f->listen_unix) {
+		/* the user's only, as OpenSSH's StreamLocalBindMask 0177 */
+		mode_t old = umask(0177);
+		r = fwd_listen_unix(l, f->listen_host);
+		umask(old);
+		if (r == 0 && unix_owner != getpid()) {
+			unix_owner = getpid();
+			(void)atexit(local_atexit);
+		}
+	} else {
+		r = fwd_listen_tcp(l, local_bind(o, f->listen_host), f->listen_host,
+		                   f->listen_port, &bound);
+	}
+	if (r == 0 && dynamic) {
+		r = cli_socks_start(c, l);
+	} else if (r == 0 && f->connect_unix) {
+#if DB_STREAMLOCAL
+		snprintf(l->host, sizeof(l->host), "%s", f->connect_host);
+		r = fwd_listener_start(l, &c->cli->chans, &chan_direct_streamlocal,
+		                       FWD_DATA_DIRECT_STREAMLOCAL);
+#else
+		r = ERR_UNSUPPORTED;
+#endif
+	} else if (r == 0) {
 		snprintf(l->host, sizeof(l->host), "%s", f->connect_host);
 		l->port = f->connect_port;
 		r = fwd_listener_start(l, &c->cli->chans, &chan_direct_tcpip, 1);
 	}
 	if (r) {
-		fprintf(stderr, "dbclient: cannot listen on port %u for -L %s:%u: %s\n",
-		        (unsigned)f->listen_port, f->connect_host, (unsigned)f->connect_port,
-		        r == ERR_IO ? strerror(errno) : err_str(r));
+		char ls[DB_MAX_FWD_HOST + 16], cs[DB_MAX_FWD_HOST + 16];
+		int e = errno;
+		if (r == ERR_IO && f->listen_unix && e == EADDRINUSE)
+			l->unix_path[0] = '\0'; /* someone else's file: not ours to remove */
+		fprintf(stderr, "dbclient: cannot listen on %s for -%c %s: %s\n",
+		        listen_str(f, ls, sizeof(ls)), dynamic ? 'D' : 'L',
+		        dynamic ? "" : connect_str(f, cs, sizeof(cs)),
+		        r == ERR_IO ? strerror(e) : err_str(r));
+	}
+	if (r) {
 		fwd_listener_close(l);
 		free(l);
 		return r;
 	}
-	dbg(1, "-L: port %u forwarded to %s:%u", (unsigned)bound, f->connect_host,
-	    (unsigned)f->connect_port);
+	if (dynamic)
+		dbg(1, "-D: SOCKS on port %u", (unsigned)bound);
+	else
+		dbg(1, "-L: %s forwarded to %s", f->listen_unix ? f->listen_host : "a port",
+		    f->connect_unix ? f->connect_host : f->connect_host);
 	lfwd[i] = l;
 	return 0;
 }
@@ -96,6 +195,16 @@ static int request_remote(struct conn *c, const struct fwdspec *f)
 		addr = f->listen_host;
 	if ((r = buf_init(&data, 64, DB_MAX_PAYLOAD)))
 		return r;
+	if (f->listen_unix) {
+		/* OpenSSH's PROTOCOL 2.4: string socket path */
+		if (!DB_STREAMLOCAL)
+			r = ERR_UNSUPPORTED;
+		else if ((r = buf_put_cstr(&data, f->listen_host)) == 0)
+			r = chan_global_request(&c->cli->chans, "streamlocal-forward@openssh.com", 1,
+			                        &data);
+		buf_free(&data);
+		return r;
+	}
 	if ((r = buf_put_cstr(&data, addr)) == 0 && (r = buf_put_u32(&data, f->listen_port)) == 0)
 		r = chan_global_request(&c->cli->chans, "tcpip-forward", 1, &data);
 	buf_free(&data);
@@ -108,8 +217,13 @@ int cli_fwd_start(struct conn *c)
 	int i, r;
 
 	for (i = 0; i < o->nlocal_fwd; i++)
-		if ((r = start_local(c, &o->local_fwd[i])) != 0 && o->exit_on_fwd_failure)
+		if ((r = start_local(c, &o->local_fwd[i], 0)) != 0 && o->exit_on_fwd_failure)
 			return r;
+#if DB_CLI_SOCKS
+	for (i = 0; i < o->ndyn_fwd; i++)
+		if ((r = start_local(c, &o->dyn_fwd[i], 1)) != 0 && o->exit_on_fwd_failure)
+			return r;
+#endif
 	for (i = 0; i < o->nremote_fwd; i++) {
 		if ((r = request_remote(c, &o->remote_fwd[i])) != 0)
 			return r;
@@ -131,7 +245,10 @@ void cli_fwd_global_reply(struct chan_table *t, int success, struct buf *b)
 	}
 	i = rfwd_answered++;
 	f = &o->remote_fwd[i];
-	if (success) {
+	if (success && f->listen_unix) {
+		rfwd[i].state = 1;
+		dbg(1, "-R: server socket %s forwarded", f->listen_host);
+	} else if (success) {
 		uint32_t port = f->listen_port;
 		/* RFC 4254 7.1: the port the server chose, for a request of port 0 */
 		if (port == 0 && (buf_get_u32(b, &port) != 0 || port == 0 || port > 65535)) {
@@ -150,14 +267,36 @@ void cli_fwd_global_reply(struct chan_table *t, int success, struct buf *b)
 		rfwd[i].state = -1;
 		if (o->exit_on_fwd_failure) {
 			cli_set_exit_status(255);
+			if (f->listen_unix)
+				conn_fatal(c, SSH_DISCONNECT_BY_APPLICATION,
+				           "remote forwarding failed for listen path %s",
+				           f->listen_host);
 			conn_fatal(c, SSH_DISCONNECT_BY_APPLICATION,
 			           "remote port forwarding failed for listen port %u",
 			           (unsigned)f->listen_port);
 		}
-		fprintf(stderr, "Warning: remote port forwarding failed for listen port %u\n",
-		        (unsigned)f->listen_port);
+		if (f->listen_unix)
+			fprintf(stderr, "Warning: remote forwarding failed for listen path %s\n",
+			        f->listen_host);
+		else
+			fprintf(stderr, "Warning: remote port forwarding failed for listen port %u\n",
+			        (unsigned)f->listen_port);
 	}
 	(void)buf_skip(b, buf_avail(b));
+}
+
+/* Connects a channel the server opened for one of our -R forwardings. */
+static int connect_to(struct conn *c, struct channel *ch, const struct fwdspec *f)
+{
+	if (f->connect_unix) {
+		int r = DB_STREAMLOCAL ? fwd_connect_unix(c, ch, f->connect_host)
+		                       : SSH_OPEN_CONNECT_FAILED;
+		if (r == SSH_OPEN_CONNECT_FAILED)
+			log_msg(LOG_WARNING, "-R: cannot connect to %s: %s", f->connect_host,
+			        strerror(errno));
+		return r;
+	}
+	return fwd_connect_tcp(c, ch, f->connect_host, f->connect_port);
 }
 
 /* The server opened a channel for a connection to one of our -R ports. */
@@ -173,11 +312,10 @@ static int forwarded_open(struct conn *c, struct channel *ch, struct buf *extra)
 	if (r)
 		return r;
 	for (i = 0; i < rfwd_answered; i++)
-		if (rfwd[i].state == 1 && rfwd[i].bound == t.port) {
-			const struct fwdspec *f = &o->remote_fwd[i];
-			dbg(1, "forwarded-tcpip from %s:%u to %s:%u", t.orig, (unsigned)t.orig_port,
-			    f->connect_host, (unsigned)f->connect_port);
-			return fwd_connect_tcp(c, ch, f->connect_host, f->connect_port);
+		if (rfwd[i].state == 1 && !o->remote_fwd[i].listen_unix &&
+		    rfwd[i].bound == t.port) {
+			dbg(1, "forwarded-tcpip from %s:%u", t.orig, (unsigned)t.orig_port);
+			return connect_to(c, ch, &o->remote_fwd[i]);
 		}
 	log_msg(LOG_WARNING, "server opened forwarded-tcpip for port %u, which we did not forward",
 	        (unsigned)t.port);
@@ -190,3 +328,35 @@ const struct chan_type cli_chan_forwarded_tcpip = {
         .open = forwarded_open,
         .cleanup = fwd_chan_cleanup,
 };
+
+#if DB_STREAMLOCAL
+/* The server opened a channel for a connection to one of our -R socket paths. */
+static int forwarded_sl_open(struct conn *c, struct channel *ch, struct buf *extra)
+{
+	const struct cli_opts *o = c->cli->opts;
+	char path[FWD_MAX_SOCK_PATH];
+	int r, i;
+
+	r = fwd_parse_streamlocal(extra, FWD_SL_FORWARDED, path, sizeof(path));
+	if (r == ERR_INVALID)
+		return SSH_OPEN_CONNECT_FAILED;
+	if (r)
+		return r;
+	for (i = 0; i < rfwd_answered; i++)
+		if (rfwd[i].state == 1 && o->remote_fwd[i].listen_unix &&
+		    strcmp(o->remote_fwd[i].listen_host, path) == 0) {
+			dbg(1, "forwarded-streamlocal for %s", path);
+			return connect_to(c, ch, &o->remote_fwd[i]);
+		}
+	log_msg(LOG_WARNING, "server opened forwarded-streamlocal for %s, which we did not forward",
+	        path);
+	snprintf(ch->fail_text, sizeof(ch->fail_text), "no such forwarding");
+	return SSH_OPEN_ADMINISTRATIVELY_PROHIBITED;
+}
+
+const struct chan_type cli_chan_forwarded_streamlocal = {
+        .name = "forwarded-streamlocal@openssh.com",
+        .open = forwarded_sl_open,
+        .cleanup = fwd_chan_cleanup,
+};
+#endif

@@ -36,9 +36,13 @@ void cli_tty_restore(void)
 	restore_flags();
 }
 
+#pragma weak cli_fwd_signal_cleanup
+
 static void on_term_signal(int sig)
 {
 	cli_tty_restore(); /* tcsetattr and fcntl are async-signal-safe */
+	if (cli_fwd_signal_cleanup)
+		cli_fwd_signal_cleanup();
 	signal(sig, SIG_DFL);
 	raise(sig);
 }

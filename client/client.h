@@ -95,6 +95,8 @@ struct cli_opts {
 	int nlocal_fwd;
 	struct fwdspec remote_fwd[DB_MAX_CLI_FWDS]; /* -R, RemoteForward */
 	int nremote_fwd;
+	struct fwdspec dyn_fwd[DB_MAX_CLI_FWDS];    /* -D, DynamicForward: listen_* only */
+	int ndyn_fwd;
 	int gateway_ports;     /* -g, GatewayPorts */
 	int exit_on_fwd_failure; /* ExitOnForwardFailure */
 	int agent_fwd;         /* -A, ForwardAgent */
@@ -151,6 +153,9 @@ void cli_auth_sig_algs(struct conn *c, const char *algs);
 void cli_session_start(struct conn *c);
 /* The connection phase's dispatch table (channels and global requests). */
 extern const struct dispatch cli_conn_table[];
+/* The channel dbclient exists for (the session, -B's) is ending, from its cleanup: the
+ * loop ends once the other channels (forwarded connections) are done too. */
+void cli_session_over(struct conn *c);
 
 /* ---- cli-tty.c */
 /* Puts the local terminal (stdin) into raw mode; restored by cli_tty_restore, which
@@ -182,6 +187,9 @@ int cli_netcat_start(struct conn *c);
 /* Channel types the server may open to us (forwarded-tcpip, auth-agent@openssh.com),
  * NULL-terminated; NULL: none. */
 const struct chan_type *const *cli_fwd_chan_types(void);
+/* From a terminating signal's handler: removes our -L unix socket files (unlink only,
+ * async-signal-safe). */
+void cli_fwd_signal_cleanup(void);
 /* A global request reply for a tcpip-forward we sent (success 1, b has the data). */
 void cli_fwd_global_reply(struct chan_table *t, int success, struct buf *b);
 

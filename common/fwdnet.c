@@ -355,7 +355,7 @@ static short listener_want(void *arg)
 
 	if (!conn_can_send(l->t->c) || l->t->nopen >= DB_MAX_CHANNELS)
 		return 0;
-	if (l->paused_until && loop_now_ms() < l->paused_until)
+	if (l->hold || (l->paused_until && loop_now_ms() < l->paused_until))
 		return 0;
 	l->paused_until = 0;
 	return POLLIN;
@@ -382,11 +382,28 @@ static void listener_accept(void *arg, int lfd, short revents)
 			l->paused_until = loop_now_ms() + DB_FWD_ACCEPT_PAUSE_MS;
 		return;
 	}
+	if (l->on_accept) {
+		l->on_accept(l, fd, (struct sockaddr *)&ss, len);
+		return;
+	}
 	if (!(p = fwd_chan_new(l->t->c, NULL, fd))) {
 		close(fd);
 		return;
 	}
-	if (l->tcpip_data) {
+	if (l->tcpip_data == FWD_DATA_STREAMLOCAL || l->tcpip_data == FWD_DATA_DIRECT_STREAMLOCAL) {
+		/* OpenSSH's PROTOCOL 2.4: the path (the client asked for / to connect to),
+		 * a reserved string, and for direct-streamlocal a reserved uint32 */
+		if (buf_init(&extra, 64, DB_MAX_PAYLOAD) != 0) {
+			fwd_chan_free(p);
+			return;
+		}
+		r = buf_put_cstr(&extra, l->host);
+		r = r ? r : buf_put_cstr(&extra, "");
+		if (l->tcpip_data == FWD_DATA_DIRECT_STREAMLOCAL)
+			r = r ? r : buf_put_u32(&extra, 0);
+		r = r ? r : chan_open_outgoing(l->t, l->type, &extra, p, &ch);
+		buf_free(&extra);
+	} else if (l->tcpip_data) {
 		if (ss.ss_family == AF_UNIX)
 			strcpy(ohost, "127.0.0.1");
 		else

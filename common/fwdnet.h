@@ -22,6 +22,9 @@
 #include "channel.h"
 #include "options.h"
 
+#define FWD_DATA_STREAMLOCAL 2
+#define FWD_DATA_DIRECT_STREAMLOCAL 3 /* string path, string reserved, uint32 reserved */
+
 /* Sockets one listener may hold: one per address family. */
 #define FWD_LISTEN_FDS 2
 
@@ -37,7 +40,8 @@ struct fwd_listener {
 	const struct chan_type *type; /* opened for each accepted connection */
 	/* 1: CHANNEL_OPEN carries string host, uint32 port, string originator address,
 	 * uint32 originator port (direct-tcpip, forwarded-tcpip), with host/port below;
-	 * 0: nothing (auth-agent@openssh.com). */
+	 * 0: nothing (auth-agent@openssh.com); FWD_DATA_STREAMLOCAL: string host (the
+	 * socket path), string reserved (forwarded-streamlocal@openssh.com). */
 	int tcpip_data;
 	char host[DB_MAX_FWD_HOST]; /* forwarded-tcpip: the address as requested; client
 	                             * direct-tcpip: the host to connect to */
@@ -47,6 +51,11 @@ struct fwd_listener {
 	int nfds;
 	char unix_path[108]; /* a unix listener's path, unlinked by fwd_listener_close */
 	uint64_t paused_until; /* out of fds: no accepting before this (loop_now_ms) */
+	/* Set before fwd_listener_start to take accepted sockets instead of opening a channel
+	 * for each (dbclient -D negotiates SOCKS first): the hook owns fd from then on. */
+	void (*on_accept)(struct fwd_listener *l, int fd, const struct sockaddr *sa,
+	                  socklen_t len);
+	int hold; /* the caller's: nonzero stops accepting for now (the backlog waits) */
 	/* the caller's own */
 	char req_host[DB_MAX_FWD_HOST];
 	uint32_t req_port;

@@ -1,6 +1,7 @@
 /* fwdspec.c: forwarding specs and the permitopen / permitlisten checks (see fwdspec.h). */
 #include "fwdspec.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "err.h"
@@ -97,12 +98,72 @@ static int get_host(const struct field *f, int empty_ok, char *out, size_t outsz
 	return 0;
 }
 
+/* A socket path of a spec: 1..FWD_MAX_SOCK_PATH-1 bytes, no control characters. */
+static int sock_path(const char *s, size_t n, char *out)
+{
+	size_t i;
+
+	if (n == 0)
+		return ERR_FORMAT;
+	if (n >= FWD_MAX_SOCK_PATH)
+		return ERR_TOOBIG;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return ERR_FORMAT;
+	memcpy(out, s, n);
+	out[n] = '\0';
+	return 0;
+}
+
+/* Specs with a socket path on either side (OpenSSH's ssh -L / -R): an absolute path
+ * instead of [bind:]port (it ends at the first ':'), or instead of host:hostport (it is
+ * the rest of the spec). 1 when s is not such a spec. */
+static int parse_spec_paths(const char *s, struct fwdspec *out)
+{
+	const char *rest, *colon;
+	char listen[DB_MAX_FWD_HOST + 16];
+	int r;
+
+	if (s[0] == '/') {
+		if (!(colon = strchr(s, ':')))
+			return ERR_FORMAT;
+		if ((r = sock_path(s, (size_t)(colon - s), out->listen_host)) != 0)
+			return r;
+		out->listen_unix = 1;
+		rest = colon + 1;
+		if (rest[0] == '/') {
+			out->connect_unix = 1;
+			return sock_path(rest, strlen(rest), out->connect_host);
+		}
+		return fwd_parse_hostport(rest, 0, out->connect_host, sizeof(out->connect_host),
+		                          &out->connect_port);
+	}
+	if (!(colon = strstr(s, ":/")))
+		return 1;
+	/* an empty bind address is every address, as in -L's other form */
+	if ((size_t)(colon - s) + 2 >= sizeof(listen))
+		return ERR_TOOBIG;
+	snprintf(listen, sizeof(listen), "%s%.*s", s[0] == ':' ? "*" : "", (int)(colon - s), s);
+	if ((r = fwd_parse_listen(listen, out->listen_host, sizeof(out->listen_host),
+	                          &out->listen_port)) != 0)
+		return r;
+	if (out->listen_port > 65535)
+		return ERR_FORMAT;
+	out->connect_unix = 1;
+	return sock_path(colon + 1, strlen(colon + 1), out->connect_host);
+}
+
 int fwd_parse_spec(const char *s, unsigned flags, struct fwdspec *out)
 {
 	struct field f[MAX_FIELDS];
 	int nf, r, i = 0;
 
 	memset(out, 0, sizeof(*out));
+	if ((r = parse_spec_paths(s, out)) != 1) {
+		if (r)
+			memset(out, 0, sizeof(*out));
+		return r;
+	}
 	if ((r = split(s, f, &nf)) != 0)
 		return r;
 	if (nf != 3 && nf != 4)
@@ -311,4 +372,31 @@ int fwd_parse_tcpip_forward(struct buf *b, char *addr, size_t addrsz, uint32_t *
 	if (*port > 65535)
 		return ERR_INVALID;
 	return wire_host(a, an, 1, addr, addrsz);
+}
+
+int fwd_parse_streamlocal(struct buf *b, enum fwd_sl_msg kind, char *path, size_t pathsz)
+{
+	const uint8_t *p, *reserved;
+	size_t n, rn, i;
+	uint32_t rv;
+	int r;
+
+	if ((r = buf_get_string(b, &p, &n)) != 0)
+		return r;
+	if (kind != FWD_SL_REQUEST && (r = buf_get_string(b, &reserved, &rn)) != 0)
+		return r;
+	if (kind == FWD_SL_DIRECT && (r = buf_get_u32(b, &rv)) != 0)
+		return r;
+	if ((r = buf_end(b)) != 0)
+		return r;
+	/* a unix socket path: no NUL (it would cut the path), no control characters (they
+	 * go into logs), short enough for sockaddr_un */
+	if (n == 0 || n >= pathsz || n >= FWD_MAX_SOCK_PATH)
+		return ERR_INVALID;
+	for (i = 0; i < n; i++)
+		if (p[i] < 0x20 || p[i] == 0x7f)
+			return ERR_INVALID;
+	memcpy(path, p, n);
+	path[n] = '\0';
+	return 0;
 }

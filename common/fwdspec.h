@@ -19,6 +19,9 @@
 #include "buf.h"
 #include "options.h"
 
+/* The longest unix socket path, with its NUL (sockaddr_un's sun_path on Linux). */
+#define FWD_MAX_SOCK_PATH 108
+
 /* A port of "*" in permitopen / permitlisten. */
 #define FWD_PORT_ANY 0x10000u
 
@@ -29,13 +32,19 @@ struct fwdspec {
 	uint32_t listen_port;
 	char connect_host[DB_MAX_FWD_HOST];
 	uint32_t connect_port;
+	/* Unix sockets (OpenSSH's -L / -R with paths): 1 when listen_host / connect_host
+	 * holds a socket path (shorter than FWD_MAX_SOCK_PATH) instead of a host, the port
+	 * being 0 then. */
+	uint8_t listen_unix, connect_unix;
 };
 
 /* Flags for fwd_parse_spec. */
 #define FWD_LISTEN_PORT0 1u /* a listen port of 0 is allowed (-R: the server picks one) */
 
 /* Parses "[bindaddr:]port:host:hostport". Ports are decimal, 1..65535 (0 for the listen
- * port only with FWD_LISTEN_PORT0). */
+ * port only with FWD_LISTEN_PORT0). Either side may be an absolute unix socket path
+ * instead: "/path:host:hostport", "[bindaddr:]port:/path", "/path:/path" (a listen path
+ * ends at the first ':'; a connect path is the rest of the spec). */
 int fwd_parse_spec(const char *s, unsigned flags, struct fwdspec *out);
 
 /* Parses "host:port" or "[v6addr]:port" into host[hostsz] and *port (1..65535; "*" gives
@@ -84,5 +93,16 @@ int fwd_parse_tcpip_open(struct buf *b, int empty_host, struct fwd_tcpip_open *o
 /* tcpip-forward / cancel-tcpip-forward (RFC 4254 7.1): string address to bind, uint32
  * port. The address may be empty (every address). Errors as fwd_parse_tcpip_open. */
 int fwd_parse_tcpip_forward(struct buf *b, char *addr, size_t addrsz, uint32_t *port);
+
+/* Unix-domain socket forwarding (OpenSSH's PROTOCOL 2.4): the socket path of
+ *   FWD_SL_DIRECT     direct-streamlocal@openssh.com open: string path, string reserved,
+ *                     uint32 reserved;
+ *   FWD_SL_FORWARDED  forwarded-streamlocal@openssh.com open: string path, string reserved;
+ *   FWD_SL_REQUEST    streamlocal-forward / cancel-streamlocal-forward: string path.
+ * Nothing may follow. ERR_INVALID for a path that is empty, holds a NUL or a control
+ * character, or does not fit a sockaddr_un (FWD_MAX_SOCK_PATH - 1 bytes at most); the
+ * other errors as fwd_parse_tcpip_open. */
+enum fwd_sl_msg { FWD_SL_DIRECT, FWD_SL_FORWARDED, FWD_SL_REQUEST };
+int fwd_parse_streamlocal(struct buf *b, enum fwd_sl_msg kind, char *path, size_t pathsz);
 
 #endif

@@ -36,6 +36,7 @@ static const char *const kw_names[CFG_NKW] = {
         [CFG_IDENTITYFILE] = "IdentityFile",
         [CFG_LOCALFORWARD] = "LocalForward",
         [CFG_REMOTEFORWARD] = "RemoteForward",
+        [CFG_DYNAMICFORWARD] = "DynamicForward",
 };
 
 /* OpenSSH keywords that programs calling ssh pass (scp, git, rsync) or that are common

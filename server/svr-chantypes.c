@@ -9,6 +9,9 @@
 const struct chan_type *const svr_chantypes[] = {
         &svr_chan_session,
         &svr_chan_direct_tcpip,
+#if DB_STREAMLOCAL
+        &svr_chan_direct_streamlocal,
+#endif
         NULL,
 };
 

@@ -19,6 +19,16 @@
 /* The row for the server's channel type table (svr-chantypes.c). */
 extern const struct chan_type svr_chan_direct_tcpip;
 
+#if DB_STREAMLOCAL
+/* svr-streamlocal.c: direct-streamlocal@openssh.com channels, and the
+ * streamlocal-forward@openssh.com / cancel-streamlocal-forward@openssh.com global
+ * requests (1 / 0 / ERR_*; -1000 for a name that is not one of them). */
+extern const struct chan_type svr_chan_direct_streamlocal;
+int svr_streamlocal_request(struct chan_table *t, const char *name, struct buf *b);
+/* Closes the listening sockets and removes their files (also runs at exit). */
+void svr_streamlocal_cleanup(void);
+#endif
+
 /* The server's chan_table.global_request: tcpip-forward, cancel-tcpip-forward; every
  * other request fails. */
 int svr_fwd_global_request(struct chan_table *t, const char *name, int want_reply, struct buf *b,

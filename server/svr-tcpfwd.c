@@ -193,6 +193,13 @@ int svr_fwd_global_request(struct chan_table *t, const char *name, int want_repl
                            struct buf *reply)
 {
 	(void)want_reply;
+#if DB_STREAMLOCAL
+	{
+		int r = svr_streamlocal_request(t, name, b);
+		if (r != -1000)
+			return r;
+	}
+#endif
 	if (strcmp(name, "tcpip-forward") == 0)
 		return tcpip_forward(t, b, reply);
 	if (strcmp(name, "cancel-tcpip-forward") == 0)

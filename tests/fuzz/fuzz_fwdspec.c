@@ -38,10 +38,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	s[size] = '\0';
 
 	if (fwd_parse_spec(s, FWD_LISTEN_PORT0, &f) == 0) {
-		if (f.listen_port > 65535 || f.connect_port == 0 || f.connect_port > 65535)
+		if (f.listen_port > 65535 || f.connect_port > 65535)
 			abort();
-		check_host(f.listen_host, 1);
-		check_host(f.connect_host, 0);
+		if (!f.connect_unix && f.connect_port == 0)
+			abort();
+		if ((f.listen_unix && (strlen(f.listen_host) >= FWD_MAX_SOCK_PATH ||
+		                       !f.listen_host[0] || f.listen_port)) ||
+		    (f.connect_unix && (strlen(f.connect_host) >= FWD_MAX_SOCK_PATH ||
+		                        !f.connect_host[0] || f.connect_port)))
+			abort();
+		if (!f.listen_unix)
+			check_host(f.listen_host, 1);
+		if (!f.connect_unix)
+			check_host(f.connect_host, 0);
 	}
 	list[0] = s;
 	if (fwd_parse_hostport(s, 1, host, sizeof(host), &port) == 0) {
@@ -80,6 +89,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			check_host(o.host, size & 1);
 			check_host(o.orig, 0);
 			if (o.port > 65535 || o.orig_port > 65535 || buf_avail(&b))
+				abort();
+		}
+		{
+			char sp[FWD_MAX_SOCK_PATH];
+			buf_view(&b, data, size);
+			r = fwd_parse_streamlocal(&b, (enum fwd_sl_msg)(size % 3), sp, sizeof(sp));
+			if (r == 0 && (strlen(sp) == 0 || strlen(sp) >= FWD_MAX_SOCK_PATH))
 				abort();
 		}
 		buf_view(&b, data, size);

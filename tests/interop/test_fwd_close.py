@@ -24,7 +24,7 @@ import threading
 import pytest
 
 from conftest import ROOT, free_port
-from fwdhelpers import Proc, env, listening, wait_for  # noqa: F401
+from fwdhelpers import Proc, echo, env, listening, wait_for  # noqa: F401
 from test_forward import Rig
 from test_forward_client import ClientRig
 from users import can_create_users
@@ -348,7 +348,7 @@ def test_close_dbclient(crig, peer, direction, kind):
 
 # ---------------------------------------------------------------- the session ends first
 
-def session_end_case(p, stdin, fport, peer, mode, over):
+def session_end_case(p, stdin, fport, peer, mode, over, status=3):
     """A forwarded connection open while the session ends (its command exits when we
     close its stdin): the forwarder must wait for it, carry every byte, then exit by
     itself once it is done."""
@@ -383,7 +383,7 @@ def session_end_case(p, stdin, fport, peer, mode, over):
         s.close()
     # then the forwarder leaves by itself, with the command's status (3)
     assert wait_for(lambda: p.proc.poll() is not None, timeout=20), p.log()[-3000:]
-    assert p.proc.returncode == 3, p.log()[-3000:]
+    assert p.proc.returncode == status, p.log()[-3000:]
 
 
 @pytest.mark.parametrize("mode", ["send_gated", "sink"])
@@ -398,6 +398,24 @@ def test_dbclient_waits_for_forwarded(crig, peer, direction, kind, mode):
     crig.procs.append(p)
     wait_forward(p, fport)
     session_end_case(p, p.proc.stdin, fport, peer, mode, r"session over: waiting for 1 ")
+
+
+@pytest.mark.parametrize("mode", ["send_gated", "sink"])
+@pytest.mark.parametrize("direction", ["L", "R"])
+def test_dbclient_netcat_waits_for_forwarded(crig, peer, echo, direction, mode):
+    """-B with -L / -R: when the -B channel ends, forwarded connections still open go
+    on to their end as after a session, and dbclient then exits 0."""
+    e = echo()
+    s = crig.dropbear()
+    fport = free_port()
+    p = Proc(crig.args(["-v", "-B", "127.0.0.1:%d" % e.port] + specs(direction, fport, peer),
+                       crig.dest(s)),
+             os.path.join(crig.tmp, "dbclient-B-wait.log"), env=crig.env_vars(),
+             stdin=subprocess.PIPE)
+    crig.procs.append(p)
+    wait_forward(p, fport)
+    session_end_case(p, p.proc.stdin, fport, peer, mode, r"session over: waiting for 1 ",
+                     status=0)
 
 
 @pytest.mark.parametrize("mode", ["send_gated", "sink"])

@@ -315,6 +315,88 @@ static void test_tcpip_forward(void)
 	buf_free(&m);
 }
 
+static void test_spec_paths(void)
+{
+	struct fwdspec f;
+
+	CHECK_OK(fwd_parse_spec("8022:/run/x.sock", 0, &f));
+	CHECK(f.listen_port == 8022 && strcmp(f.connect_host, "/run/x.sock") == 0);
+	CHECK(!f.listen_unix && f.connect_unix && f.connect_port == 0);
+	CHECK_OK(fwd_parse_spec("127.0.0.1:8022:/a:b", 0, &f));
+	CHECK(strcmp(f.listen_host, "127.0.0.1") == 0 && strcmp(f.connect_host, "/a:b") == 0);
+	CHECK_OK(fwd_parse_spec(":8022:/a", 0, &f));
+	CHECK(strcmp(f.listen_host, "*") == 0 && f.listen_port == 8022);
+	CHECK_OK(fwd_parse_spec("[::1]:8022:/a", 0, &f));
+	CHECK(strcmp(f.listen_host, "::1") == 0);
+	CHECK_OK(fwd_parse_spec("/tmp/l.sock:example.org:22", 0, &f));
+	CHECK(strcmp(f.listen_host, "/tmp/l.sock") == 0 && f.connect_port == 22 && f.listen_unix);
+	CHECK(strcmp(f.connect_host, "example.org") == 0 && !f.connect_unix);
+	CHECK_OK(fwd_parse_spec("/l:/c", 0, &f));
+	CHECK(strcmp(f.listen_host, "/l") == 0 && strcmp(f.connect_host, "/c") == 0);
+	CHECK(fwd_parse_spec("/l", 0, &f) != 0);
+	CHECK(fwd_parse_spec("/l:", 0, &f) != 0);
+	CHECK(fwd_parse_spec("8022:/", 0, &f) == 0); /* "/" is a path, if a useless one */
+	CHECK(fwd_parse_spec("x:/a", 0, &f) != 0);
+	CHECK(fwd_parse_spec("8022:/a\nb", 0, &f) != 0);
+	CHECK(fwd_parse_spec("/l:host", 0, &f) != 0);
+	{
+		char longs[300];
+		memset(longs, 'a', sizeof(longs));
+		longs[0] = '/';
+		strcpy(longs + 150, ":h:1");
+		CHECK(fwd_parse_spec(longs, 0, &f) == ERR_TOOBIG);
+	}
+}
+
+static void test_streamlocal(void)
+{
+	struct buf m, v;
+	char p[FWD_MAX_SOCK_PATH], longp[200];
+
+	CHECK_OK(buf_init(&m, 64, 4096));
+	/* direct-streamlocal: path, reserved string, reserved uint32 */
+	CHECK_OK(buf_put_cstr(&m, "/tmp/a b.sock"));
+	CHECK_OK(buf_put_cstr(&m, ""));
+	CHECK_OK(buf_put_u32(&m, 0));
+	buf_view(&v, m.data, m.len);
+	CHECK_OK(fwd_parse_streamlocal(&v, FWD_SL_DIRECT, p, sizeof(p)));
+	CHECK(strcmp(p, "/tmp/a b.sock") == 0);
+	buf_view(&v, m.data, m.len - 1);
+	CHECK(fwd_parse_streamlocal(&v, FWD_SL_DIRECT, p, sizeof(p)) == ERR_TRUNCATED);
+	buf_view(&v, m.data, m.len);
+	CHECK(fwd_parse_streamlocal(&v, FWD_SL_FORWARDED, p, sizeof(p)) == ERR_TRAILING);
+	buf_view(&v, m.data, m.len);
+	CHECK(fwd_parse_streamlocal(&v, FWD_SL_REQUEST, p, sizeof(p)) == ERR_TRAILING);
+	/* the global requests: the path alone */
+	buf_reset(&m);
+	CHECK_OK(buf_put_cstr(&m, "rel.sock"));
+	buf_view(&v, m.data, m.len);
+	CHECK_OK(fwd_parse_streamlocal(&v, FWD_SL_REQUEST, p, sizeof(p)));
+	/* empty, a NUL inside, a control character, too long for sockaddr_un */
+	buf_reset(&m);
+	CHECK_OK(buf_put_cstr(&m, ""));
+	buf_view(&v, m.data, m.len);
+	CHECK(fwd_parse_streamlocal(&v, FWD_SL_REQUEST, p, sizeof(p)) == ERR_INVALID);
+	buf_reset(&m);
+	CHECK_OK(buf_put_string(&m, "/a\0b", 4));
+	buf_view(&v, m.data, m.len);
+	CHECK(fwd_parse_streamlocal(&v, FWD_SL_REQUEST, p, sizeof(p)) == ERR_INVALID);
+	buf_reset(&m);
+	CHECK_OK(buf_put_cstr(&m, "/a\nb"));
+	buf_view(&v, m.data, m.len);
+	CHECK(fwd_parse_streamlocal(&v, FWD_SL_REQUEST, p, sizeof(p)) == ERR_INVALID);
+	memset(longp, 'x', sizeof(longp));
+	buf_reset(&m);
+	CHECK_OK(buf_put_string(&m, longp, FWD_MAX_SOCK_PATH));
+	buf_view(&v, m.data, m.len);
+	CHECK(fwd_parse_streamlocal(&v, FWD_SL_REQUEST, p, sizeof(p)) == ERR_INVALID);
+	buf_reset(&m);
+	CHECK_OK(buf_put_string(&m, longp, FWD_MAX_SOCK_PATH - 1));
+	buf_view(&v, m.data, m.len);
+	CHECK_OK(fwd_parse_streamlocal(&v, FWD_SL_REQUEST, p, sizeof(p)));
+	buf_free(&m);
+}
+
 int main(void)
 {
 	RUN(test_spec_three_fields);
@@ -330,5 +412,7 @@ int main(void)
 	RUN(test_permit_listen);
 	RUN(test_tcpip_open);
 	RUN(test_tcpip_forward);
+	RUN(test_streamlocal);
+	RUN(test_spec_paths);
 	return harness_done("test_fwdspec");
 }
