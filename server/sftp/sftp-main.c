@@ -110,6 +110,7 @@ int sftp_serve(int in, int out, const struct sftp_opts *o)
 	int r, fl;
 
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGXFSZ, SIG_IGN); /* past RLIMIT_FSIZE a WRITE fails (EFBIG), not the session */
 	if ((fl = fcntl(in, F_GETFL)) >= 0 && (fl & O_NONBLOCK))
 		(void)fcntl(in, F_SETFL, fl & ~O_NONBLOCK);
 	if ((fl = fcntl(out, F_GETFL)) >= 0 && (fl & O_NONBLOCK))
