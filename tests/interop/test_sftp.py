@@ -10,16 +10,18 @@ size of the big files (default 4; the issue's 100 MB case: SFTP_TEST_MB=100).
 import hashlib
 import os
 import shutil
+import signal
 import socket
 import stat
 import struct
 import subprocess
+import tempfile
 import time
 
 import paramiko
 import pytest
 
-from conftest import run
+from conftest import BIN, free_port, run
 from users import can_create_users, throwaway_user
 
 pytestmark = pytest.mark.skipif(not can_create_users(), reason="needs root and useradd")
@@ -148,13 +150,17 @@ def test_builtin_is_used(srv, user, ukey, tmp_path):
 
 @pytest.mark.parametrize("tools", clients())
 def test_sftp_batch_every_command(srv, user, ukey, tmp_path, tools):
-    c = Client(tmp_path, ukey[0], tools)
+    every_command(Client(tmp_path, ukey[0], tools), srv.port, user, tmp_path)
+
+
+def every_command(c, port, user, tmp_path):
+    """sftp -b with every command the issue lists; big files both ways, resumed too."""
     size = MB << 20
     up = blob(str(tmp_path / "up.bin"), size, 1)
     down = str(tmp_path / "down.bin")
     h = user.home
     work = os.path.join(h, "w")
-    r = c.batch(srv.port, user, "\n".join([
+    r = c.batch(port, user, "\n".join([
         "mkdir w", "cd w", "pwd", "put %s big" % up, "get big %s" % down,
         "ls -l", "rename big big2", "ln -s big2 sym", "ln big2 hard",
         "chmod 640 big2", "chown %d big2" % user.uid, "mkdir sub", "rmdir sub",
@@ -174,11 +180,12 @@ def test_sftp_batch_every_command(srv, user, ukey, tmp_path, tools):
         f.truncate(size // 2)
     with open(down, "r+b") as f:
         f.truncate(size // 3)
-    r = c.batch(srv.port, user, "reput %s w/big2\nreget w/hard %s\nrm w/sym\nrm w/hard\n"
+    r = c.batch(port, user, "reput %s w/big2\nreget w/hard %s\nrm w/sym\nrm w/hard\n"
                 "rm w/big2\nrmdir w\n" % (up, down))
     assert r.returncode == 0, r.err + r.out
     assert sha(down) == sha(up)
     assert not os.path.exists(work)
+    return r.err
 
 
 def make_tree(root):
@@ -400,6 +407,70 @@ def test_forced_internal_sftp(start, user, ukey, tmp_path):
         assert r.returncode != 0 and b"sftp connections only" in r.stderr + r.stdout
     finally:
         user.authorize(ukey[1])
+
+
+def start_openssh10(tmp, user):
+    """OpenSSH 10.5's sshd with "Subsystem sftp" our binary under the name sftp-server."""
+    run(["install", "-d", "-m", "0755", "-o", "root", "-g", "root", "/opt/openssh10/var/empty"])
+    d = tempfile.mkdtemp(prefix="dbt-sftpd-")
+    os.chmod(d, 0o755)
+    face = os.path.join(d, "sftp-server")
+    os.symlink(BIN, face)
+    hk = os.path.join(d, "host_ed25519")
+    r = run([os.path.join(PEER, "bin", "ssh-keygen"), "-q", "-t", "ed25519", "-N", "", "-C", "",
+             "-f", hk])
+    assert r.returncode == 0, r.stderr
+    cfg = os.path.join(d, "sshd_config")
+    with open(cfg, "w") as f:
+        f.write("\n".join([
+            "SshdSessionPath %s/libexec/sshd-session" % PEER,
+            "SshdAuthPath %s/libexec/sshd-auth" % PEER,
+            "Subsystem sftp %s -e -l INFO" % face,
+            "PidFile none", "ListenAddress 127.0.0.1", "PasswordAuthentication no",
+            "KbdInteractiveAuthentication no", "PerSourcePenalties no",
+            "AllowUsers %s" % user.name, "LogLevel DEBUG1", ""]))
+    log = os.path.join(d, "sshd.log")
+    for _ in range(3):
+        port = free_port()
+        with open(log, "wb") as lf:
+            p = subprocess.Popen([os.path.join(PEER, "sbin", "sshd"), "-f", cfg, "-D", "-e",
+                                  "-p", str(port), "-h", hk], stdin=subprocess.DEVNULL,
+                                 stdout=lf, stderr=lf, start_new_session=True)
+        end = time.time() + 10
+        while time.time() < end and p.poll() is None:
+            with open(log, errors="replace") as lf:
+                if "Server listening" in lf.read():
+                    return p, port, d, log
+            time.sleep(0.05)
+        stop_proc(p)
+    pytest.fail("OpenSSH 10 sshd did not start")
+
+
+def stop_proc(p):
+    if p.poll() is None:
+        os.killpg(p.pid, signal.SIGTERM)
+        try:
+            p.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.wait(timeout=5)
+
+
+@pytest.mark.skipif(not os.path.exists(os.path.join(PEER, "sbin", "sshd")),
+                    reason="no OpenSSH 10 peer")
+@pytest.mark.parametrize("tools", clients())
+def test_face_behind_openssh_sshd(user, ukey, tmp_path, tools):
+    p, port, d, log = start_openssh10(tmp_path, user)
+    face = os.path.join(d, "sftp-server")
+    try:
+        every_command(Client(tmp_path, ukey[0], tools), port, user, tmp_path)
+        with open(log, errors="replace") as f:
+            text = f.read()
+        # sshd ran the symlink to our binary: nothing else can have answered
+        assert "subsystem: exec() %s" % face in text, text
+    finally:
+        stop_proc(p)
+        shutil.rmtree(d, ignore_errors=True)
 
 
 @pytest.fixture
