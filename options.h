@@ -250,7 +250,11 @@
                               "/usr/libexec/sftp-server", "/usr/lib/ssh/sftp-server"
 /* The built-in SFTP server (server/sftp/): runs in the session's child when no external
  * sftp-server is found (or with -S internal-sftp, or a forced command internal-sftp),
- * and as the sftp-server face. Cost: SIZE_PLACEHOLDER */
+ * and as the sftp-server face. Cost, switch on vs off: the static musl binary grows
+ * 16,384 bytes (588,056 -> 604,440), `size` text+data of the dynamic -Os build 22,276
+ * (313,304 -> 335,580); 10 KB of bss (the handle table, the home path). A session holds
+ * at most ~340 KB of buffers (one largest request plus one read, one largest reply plus
+ * DB_SFTP_FLUSH), grown only as requests need. */
 #define DB_SFTP_BUILTIN       DB_FULL
 /* Largest request or reply (OpenSSH's sftp-server's SFTP_MAX_MSG_LENGTH), and the most
  * a READ returns or a WRITE should carry (limits@openssh.com tells clients). */

@@ -409,8 +409,9 @@ def test_forced_internal_sftp(start, user, ukey, tmp_path):
         user.authorize(ukey[1])
 
 
-def start_openssh10(tmp, user):
-    """OpenSSH 10.5's sshd with "Subsystem sftp" our binary under the name sftp-server."""
+def start_openssh10(tmp, user, subsystem=None):
+    """OpenSSH 10.5's sshd with "Subsystem sftp" our binary under the name sftp-server
+    (or the given command line)."""
     run(["install", "-d", "-m", "0755", "-o", "root", "-g", "root", "/opt/openssh10/var/empty"])
     d = tempfile.mkdtemp(prefix="dbt-sftpd-")
     os.chmod(d, 0o755)
@@ -425,7 +426,7 @@ def start_openssh10(tmp, user):
         f.write("\n".join([
             "SshdSessionPath %s/libexec/sshd-session" % PEER,
             "SshdAuthPath %s/libexec/sshd-auth" % PEER,
-            "Subsystem sftp %s -e -l INFO" % face,
+            "Subsystem sftp %s" % (subsystem or face + " -e -l INFO"),
             "PidFile none", "ListenAddress 127.0.0.1", "PasswordAuthentication no",
             "KbdInteractiveAuthentication no", "PerSourcePenalties no",
             "AllowUsers %s" % user.name, "LogLevel DEBUG1", ""]))
