@@ -405,7 +405,8 @@ static int req_start(struct conn *c, struct chansess *s, int what, struct buf *b
 	}
 	k.cmd = asked;
 	if (forced) {
-		k.orig_cmd = asked ? asked : "internal-sftp";
+		/* a subsystem the built-in server would have served is "internal-sftp" */
+		k.orig_cmd = asked ? asked : what == 2 ? "internal-sftp" : NULL;
 		k.cmd = forced;
 		log_msg(LOG_INFO, "running the forced command for '%s'", c->srv->user.name);
 	}
