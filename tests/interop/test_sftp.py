@@ -565,3 +565,27 @@ def test_sshfs(srv, user, ukey, tmp_path):
         u = subprocess.run(["fusermount", "-u", mnt], capture_output=True, timeout=30)
         if u.returncode != 0:
             subprocess.run(["umount", "-l", mnt], capture_output=True, timeout=30)
+
+
+@pytest.mark.parametrize("opt", ["internal-sftp", "/nonexistent/sftp-server"])
+def test_option_S_builtin(start, user, ukey, tmp_path, opt):
+    """-S internal-sftp, or -S naming a program that does not exist: the built-in one."""
+    s2 = start("-S", opt)
+    c = Client(tmp_path, ukey[0], ("/usr/bin/sftp", "/usr/bin/scp", []))
+    m = s2.mark()
+    r = c.batch(s2.port, user, "pwd\n")
+    assert r.returncode == 0, r.err
+    assert s2.wait_log(r"sftp subsystem for '%s': built-in server" % user.name, since=m)
+
+
+def test_make_install_face(tmp_path):
+    """make install puts the sftp-server face in libexec (of the binary under test)."""
+    static = ["STATIC=1"] if os.path.basename(os.path.dirname(BIN)) == "static" else []
+    r = subprocess.run(["make", "-s", "install", "DESTDIR=" + str(tmp_path), "PREFIX=/usr",
+                        "BUILD=" + os.path.dirname(BIN)] + static, cwd=ROOT,
+                       capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+    face = tmp_path / "usr" / "libexec" / "sftp-server"
+    assert os.path.realpath(str(face)) == str(tmp_path / "usr" / "bin" / "dropbearmulti")
+    p = subprocess.run([str(face), "-h"], capture_output=True, text=True, timeout=10)
+    assert "usage: sftp-server" in p.stderr
