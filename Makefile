@@ -58,8 +58,9 @@ endif
 # A face's subsystem folders (common/crypto/, server/sftp/, ...) are picked up too.
 SRCS      := multicall.c $(foreach d,$(FACE_DIRS),$(wildcard $(d)/*.c $(d)/*/*.c))
 OBJS      := $(SRCS:%.c=$(BUILD)/obj/%.o)
-CORE_SRCS := $(wildcard common/*.c common/*/*.c)
-FACES     := dropbear dbclient dropbearkey dropbearconvert
+# The SFTP server's files use only common/: the unit tests and fuzzers link them too.
+CORE_SRCS := $(wildcard common/*.c common/*/*.c server/sftp/*.c)
+FACES     := dropbear dbclient dropbearkey dropbearconvert sftp-server
 
 .PHONY: all clean check unit interop install fuzz bench run size
 .SECONDARY:
@@ -165,6 +166,8 @@ install: all
 	ln -sf dropbearmulti $(DESTDIR)$(PREFIX)/bin/dbclient
 	ln -sf dropbearmulti $(DESTDIR)$(PREFIX)/bin/dropbearkey
 	ln -sf dropbearmulti $(DESTDIR)$(PREFIX)/bin/dropbearconvert
+	install -d $(DESTDIR)$(PREFIX)/libexec
+	ln -sf ../bin/dropbearmulti $(DESTDIR)$(PREFIX)/libexec/sftp-server
 
 clean:
 	rm -rf $(BUILD)

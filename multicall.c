@@ -1,15 +1,17 @@
-/* multicall.c: one binary, four faces, chosen by the basename of argv[0] or, when called
+/* multicall.c: one binary, five faces, chosen by the basename of argv[0] or, when called
  * as dropbearmulti, by argv[1]. */
 #include <stdio.h>
 #include <string.h>
 
 #include "faces.h"
+#include "options.h"
 
 /* A face not linked in yet is a null weak symbol. */
 #pragma weak server_main
 #pragma weak client_main
 #pragma weak keygen_main
 #pragma weak convert_main
+#pragma weak sftp_server_main
 
 static const struct {
 	const char *name;
@@ -20,6 +22,9 @@ static const struct {
 	{ "ssh", client_main },
 	{ "dropbearkey", keygen_main },
 	{ "dropbearconvert", convert_main },
+#if DB_SFTP_BUILTIN
+	{ "sftp-server", sftp_server_main },
+#endif
 };
 
 static const char *base(const char *p)

@@ -9,6 +9,7 @@
 
 static const char *log_ident = "dropbear";
 static int log_where = LOG_TO_STDERR;
+static int log_fd = STDERR_FILENO;
 static int verbose;
 static fatal_hook_fn fatal_hook;
 static void *fatal_arg;
@@ -25,6 +26,8 @@ void log_init(const char *ident, int where)
 }
 
 void log_set_verbose(int level) { verbose = level; }
+int log_to_stderr(void) { return (log_where & LOG_TO_STDERR) != 0; }
+void log_set_fd(int fd) { log_fd = fd; }
 int log_verbose(void) { return verbose; }
 
 void log_vmsg(int prio, const char *fmt, va_list ap)
@@ -41,7 +44,7 @@ void log_vmsg(int prio, const char *fmt, va_list ap)
 		char out[1100];
 		int n = snprintf(out, sizeof(out), "%s: %s\n", log_ident, line);
 		if (n > 0) {
-			ssize_t w = write(STDERR_FILENO, out, (size_t)n < sizeof(out) ? (size_t)n : sizeof(out) - 1);
+			ssize_t w = write(log_fd, out, (size_t)n < sizeof(out) ? (size_t)n : sizeof(out) - 1);
 			(void)w;
 		}
 	}

@@ -17,6 +17,10 @@
 void log_init(const char *ident, int where);
 void log_set_verbose(int level);
 int log_verbose(void);
+/* Whether lines go to stderr, and the descriptor they go to instead of 2 (a forked
+ * child whose fd 2 became something else keeps the log). */
+int log_to_stderr(void);
+void log_set_fd(int fd);
 void log_msg(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void log_vmsg(int prio, const char *fmt, va_list ap);
 /* Debug output at -v level >= lvl. */

@@ -23,6 +23,9 @@
 #include "err.h"
 #include "log.h"
 #include "svr-session.h"
+#if DB_SFTP_BUILTIN
+#include "sftp/sftp.h"
+#endif
 
 static const char *const sftp_paths[] = {DB_SFTP_SERVER_PATHS};
 
@@ -173,6 +176,31 @@ static void close_from(int lowfd)
 		close(fd);
 }
 
+/* In the child, set up as for a command: the built-in SFTP server (k->sftp > 0), or the
+ * refusal of a forced internal-sftp asked for a shell or command (k->sftp < 0). The log
+ * keeps going where the server's goes (logfd: its stderr, when it logs there). */
+static _Noreturn void child_builtin(const struct sess_cmd *k, int logfd)
+{
+	if (logfd >= 0 && dup2(logfd, 3) == 3) {
+		log_set_fd(3);
+		close_from(4);
+	} else {
+		close_from(3);
+	}
+	if (k->sftp < 0) {
+		dprintf(2, "This service allows sftp connections only.\n");
+		_exit(1);
+	}
+#if DB_SFTP_BUILTIN
+	{
+		struct sftp_opts o = {0};
+		_exit(sftp_serve(0, 1, &o));
+	}
+#else
+	_exit(1);
+#endif
+}
+
 static _Noreturn void child(struct conn *c, struct chansess *s, const struct sess_cmd *k, int fd0,
                             int fd1, int fd2)
 {
@@ -184,6 +212,7 @@ static _Noreturn void child(struct conn *c, struct chansess *s, const struct ses
 	char *argv[4];
 	sigset_t none;
 	size_t i;
+	int logfd = -1;
 
 	/* ignored signals stay ignored across exec: give the command the defaults */
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
@@ -202,6 +231,11 @@ static _Noreturn void child(struct conn *c, struct chansess *s, const struct ses
 		fd2 = fcntl(fd2, F_DUPFD_CLOEXEC, 3);
 	if (fd0 < 0 || fd1 < 0 || fd2 < 0)
 		_exit(1);
+	if (k->sftp) {
+		/* the connection's fatal path must not run here; the log's fd 2 is about to go */
+		log_set_fatal_hook(NULL, NULL);
+		logfd = log_to_stderr() ? fcntl(2, F_DUPFD_CLOEXEC, 3) : -1;
+	}
 	if (s->have_pty && ioctl(fd0, TIOCSCTTY, 0) != 0)
 		_exit(1);
 	if (dup2(fd0, 0) < 0 || dup2(fd1, 1) < 0 || dup2(fd2, 2) < 0)
@@ -209,9 +243,11 @@ static _Noreturn void child(struct conn *c, struct chansess *s, const struct ses
 	/* (before close_from: SSH_CONNECTION needs the connection's socket) */
 	if (sess_child_env(c, s, k) != 0)
 		_exit(1);
-	close_from(3);
 	if (chdir(c->srv->user.home) != 0 && chdir("/") != 0)
 		_exit(1);
+	if (k->sftp)
+		child_builtin(k, logfd);
+	close_from(3);
 	if (k->login && s->have_pty)
 		sess_child_motd(c);
 	if (k->cmd) {
@@ -270,7 +306,8 @@ static int start(struct conn *c, struct chansess *s, const struct sess_cmd *k)
 	}
 	if (r)
 		conn_fatal(c, SSH_DISCONNECT_BY_APPLICATION, "session fds: %s", err_str(r));
-	dbg(1, "session child %d started: %s", (int)pid, k->cmd ? k->cmd : "login shell");
+	dbg(1, "session child %d started: %s", (int)pid,
+	    k->sftp ? "built-in sftp" : k->cmd ? k->cmd : "login shell");
 	return 1;
 fail:
 	for (r = 0; r < 2; r++) {
@@ -284,15 +321,24 @@ fail:
 	return 0;
 }
 
-static const char *find_sftp_server(struct conn *c)
+/* The sftp subsystem's program: -S PATH when it exists, else the first of
+ * DB_SFTP_SERVER_PATHS that does; NULL for the built-in server (also with -S internal-sftp,
+ * OpenSSH's name for it). *none is set when there is neither. */
+static const char *find_sftp_server(struct conn *c, int *none)
 {
+	const char *opt = c->srv->opts->sftp_server;
 	size_t i;
 
-	if (c->srv->opts->sftp_server)
-		return c->srv->opts->sftp_server;
-	for (i = 0; i < sizeof(sftp_paths) / sizeof(sftp_paths[0]); i++)
+	*none = 0;
+	if (opt && strcmp(opt, "internal-sftp") != 0) {
+		if (access(opt, X_OK) == 0)
+			return opt;
+		log_msg(LOG_INFO, "sftp-server %.200s not found", opt);
+	}
+	for (i = 0; !opt && i < sizeof(sftp_paths) / sizeof(sftp_paths[0]); i++)
 		if (access(sftp_paths[i], X_OK) == 0)
 			return sftp_paths[i];
+	*none = !DB_SFTP_BUILTIN;
 	return NULL;
 }
 
@@ -303,7 +349,7 @@ static int req_start(struct conn *c, struct chansess *s, int what, struct buf *b
 {
 	const char *forced = c->srv->restrict_.command ? c->srv->restrict_.command
 	                                               : c->srv->opts->forced_command;
-	struct sess_cmd k = {NULL, NULL, 0};
+	struct sess_cmd k = {NULL, NULL, 0, 0};
 	char *asked = NULL;
 	const uint8_t *p;
 	size_t n;
@@ -326,20 +372,41 @@ static int req_start(struct conn *c, struct chansess *s, int what, struct buf *b
 		free(asked);
 		return 0; /* one command per session channel */
 	}
+	if (forced && strcmp(forced, "internal-sftp") == 0) {
+		/* OpenSSH's rule: a forced internal-sftp serves the sftp subsystem and refuses
+		 * everything else */
+		int sftp = what == 2 && strcmp(asked, "sftp") == 0;
+		log_msg(LOG_INFO, "forced internal-sftp for '%s'%s", c->srv->user.name,
+		        sftp ? "" : ": refusing a shell or command");
+		k.sftp = DB_SFTP_BUILTIN && sftp ? 1 : -1;
+		free(asked);
+		return start(c, s, &k);
+	}
 	if (what == 2) {
-		const char *prog = strcmp(asked, "sftp") == 0 ? find_sftp_server(c) : NULL;
-		if (!prog) {
+		int none = 1;
+		const char *prog = strcmp(asked, "sftp") == 0 ? find_sftp_server(c, &none) : NULL;
+		if (none) {
 			log_msg(LOG_INFO, "subsystem '%.64s' not available", asked);
 			free(asked);
 			return 0;
 		}
 		free(asked);
-		if (!(asked = strdup(prog)))
-			return ERR_NOMEM;
+		asked = NULL;
+		if (prog) {
+			log_msg(LOG_INFO, "sftp subsystem for '%s': %s", c->srv->user.name, prog);
+			if (!(asked = strdup(prog)))
+				return ERR_NOMEM;
+		} else if (!forced) {
+			log_msg(LOG_INFO, "sftp subsystem for '%s': built-in server",
+			        c->srv->user.name);
+			k.sftp = 1;
+			return start(c, s, &k);
+		}
 	}
 	k.cmd = asked;
 	if (forced) {
-		k.orig_cmd = asked;
+		/* a subsystem the built-in server would have served is "internal-sftp" */
+		k.orig_cmd = asked ? asked : what == 2 ? "internal-sftp" : NULL;
 		k.cmd = forced;
 		log_msg(LOG_INFO, "running the forced command for '%s'", c->srv->user.name);
 	}

@@ -41,6 +41,7 @@ struct sess_cmd {
 	const char *cmd;      /* for shell -c; NULL: a login shell */
 	const char *orig_cmd; /* SSH_ORIGINAL_COMMAND, or NULL */
 	int login;            /* a login shell on a pty: MOTD, argv[0] "-sh" */
+	int sftp;             /* 1: the built-in SFTP server; -1: refuse (forced internal-sftp) */
 };
 
 /* svr-session.c */

@@ -8,7 +8,8 @@ set -e
 PKGS="gcc make libc6-dev libtomcrypt-dev libtommath-dev zlib1g-dev libcrypt-dev
  musl-tools dpkg-dev bzip2 xz-utils autoconf automake libtool perl whois
  clang libclang-rt-14-dev valgrind file git openssh-client openssh-server dropbear-bin
- python3 python3-pytest python3-paramiko python3-cryptography rsync sshpass socat tmux procps
+ python3 python3-pytest python3-paramiko python3-cryptography python3-asyncssh sshfs rsync sshpass
+ socat tmux procps
  openssl curl"
 missing=""
 for p in $PKGS; do
