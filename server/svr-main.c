@@ -136,7 +136,8 @@ static int run_connection(struct svr_opts *o, int verbose)
 	struct hostkeys hk;
 
 	snprintf(ident, sizeof(ident), "dropbear[%d]", (int)getpid());
-	log_init(o->log_stderr ? ident : "dropbear", o->log_stderr ? LOG_TO_STDERR : LOG_TO_SYSLOG);
+	log_init(o->log_stderr ? ident : "dropbear",
+	         o->log_stderr ? LOG_TO_STDERR | LOG_STAMP : LOG_TO_SYSLOG);
 	log_set_verbose(verbose);
 	if (hostkeys_load(&hk, o->hostkey_files, o->nhostkey_files, o->gen_hostkeys))
 		return 1;
@@ -288,7 +289,7 @@ int server_main(int argc, char **argv)
 	/* Start-up errors also go to the terminal; svr_listen_run settles on syslog. */
 	if (o.child_fd >= 0)
 		return run_connection(&o, verbose);
-	log_init("dropbear", o.log_stderr ? LOG_TO_STDERR : LOG_TO_STDERR | LOG_TO_SYSLOG);
+	log_init("dropbear", o.log_stderr ? LOG_TO_STDERR | LOG_STAMP : LOG_TO_STDERR | LOG_TO_SYSLOG);
 	log_set_verbose(verbose);
 	absolute_keys(&o);
 	if (hostkeys_load(&hk, o.hostkey_files, o.nhostkey_files, o.gen_hostkeys))
