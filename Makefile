@@ -147,8 +147,11 @@ run: all
 		$(BUILD)/dropbearkey -y -f $(BUILD)/run/host_$$t | sed -n 's/^Fingerprint: /  '$$t': /p'; done
 	@echo "Starting dropbear on 127.0.0.1:$(RUN_PORT); connect with:"
 	@echo "  ssh -p $(RUN_PORT) $$(id -un)@127.0.0.1     (or: $(BUILD)/dbclient -p $(RUN_PORT) 127.0.0.1)"
+	@[ "$$(id -u)" = 0 ] || echo "Not root: password logins cannot work (no access to /etc/shadow);" \
+		"log in with a key in ~/.ssh/authorized_keys."
 	@echo "Stop it with Ctrl-C."
-	exec $(BUILD)/dropbear -F -E -p 127.0.0.1:$(RUN_PORT) -r $(BUILD)/run/host_ed25519 \
+	exec $(BUILD)/dropbear -F -E -p 127.0.0.1:$(RUN_PORT) -P $(BUILD)/run/dropbear.pid \
+		-r $(BUILD)/run/host_ed25519 \
 		-r $(BUILD)/run/host_ecdsa -r $(BUILD)/run/host_rsa
 
 # make size: the static binary's bytes per library and per module (from the link map);
