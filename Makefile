@@ -30,7 +30,7 @@ BUILD    ?= build
 WARN     := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
             -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral
 # LTM_DESC: libtomcrypt's bignum back end is libtommath.
-DEFS     := -std=c11 -D_GNU_SOURCE -DLTM_DESC -I. -Icommon
+DEFS     := -std=c11 -D_GNU_SOURCE -DLTM_DESC -I. -Icommon -I$(BUILD)/gen
 CFLAGS   ?= -Os -ffunction-sections -fdata-sections -fstack-protector-strong \
             -D_FORTIFY_SOURCE=2
 LDFLAGS  ?= -Wl,--gc-sections -Wl,-O1 -s
@@ -61,9 +61,26 @@ OBJS      := $(SRCS:%.c=$(BUILD)/obj/%.o)
 CORE_SRCS := $(wildcard common/*.c common/*/*.c)
 FACES     := dropbear dbclient dropbearkey dropbearconvert
 
-.PHONY: all clean check unit interop install fuzz bench run size
+.PHONY: all clean check unit interop install uninstall fuzz bench run size man
 .SECONDARY:
-all: $(BUILD)/dropbearmulti $(FACES:%=$(BUILD)/%)
+all: $(BUILD)/dropbearmulti $(FACES:%=$(BUILD)/%) man
+
+# Each face's -h text and man page come from one source, doc/FACE.opts, through
+# contrib/mkface.awk: a C header the face includes, and the troff page.
+MAN_HEADERS := options.h common/bcrypt.h common/askpass.h
+MANPAGES    := $(BUILD)/man/dropbear.8 $(BUILD)/man/dbclient.1 $(BUILD)/man/dropbearkey.1 \
+               $(BUILD)/man/dropbearconvert.1
+man: $(MANPAGES)
+$(BUILD)/gen/%_usage.h: doc/%.opts contrib/mkface.awk $(MAN_HEADERS)
+	@mkdir -p $(dir $@)
+	awk -v mode=c -f contrib/mkface.awk $(MAN_HEADERS) $< > $@.tmp && mv $@.tmp $@
+$(BUILD)/man/%.1 $(BUILD)/man/%.8: doc/%.opts contrib/mkface.awk $(MAN_HEADERS)
+	@mkdir -p $(dir $@)
+	awk -v mode=man -f contrib/mkface.awk $(MAN_HEADERS) $< > $@.tmp && mv $@.tmp $@
+$(BUILD)/obj/server/svr-main.o: $(BUILD)/gen/dropbear_usage.h
+$(BUILD)/obj/client/cli-main.o: $(BUILD)/gen/dbclient_usage.h
+$(BUILD)/obj/keygen/dropbearkey.o: $(BUILD)/gen/dropbearkey_usage.h
+$(BUILD)/obj/convert/dropbearconvert.o: $(BUILD)/gen/dropbearconvert_usage.h
 
 $(BUILD)/dropbearmulti: $(OBJS)
 	$(CC) $(CFLAGS) -o $@ $(OBJS) $(LDFLAGS) $(LIBS)
@@ -168,6 +185,19 @@ install: all
 	ln -sf dropbearmulti $(DESTDIR)$(PREFIX)/bin/dbclient
 	ln -sf dropbearmulti $(DESTDIR)$(PREFIX)/bin/dropbearkey
 	ln -sf dropbearmulti $(DESTDIR)$(PREFIX)/bin/dropbearconvert
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man8
+	install -m 0644 $(BUILD)/man/dropbear.8 $(DESTDIR)$(PREFIX)/share/man/man8/dropbear.8
+	for p in dbclient dropbearkey dropbearconvert; do \
+		install -m 0644 $(BUILD)/man/$$p.1 $(DESTDIR)$(PREFIX)/share/man/man1/$$p.1 || exit 1; done
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/dropbearmulti $(DESTDIR)$(PREFIX)/sbin/dropbear \
+		$(DESTDIR)$(PREFIX)/bin/dbclient $(DESTDIR)$(PREFIX)/bin/dropbearkey \
+		$(DESTDIR)$(PREFIX)/bin/dropbearconvert \
+		$(DESTDIR)$(PREFIX)/share/man/man8/dropbear.8 \
+		$(DESTDIR)$(PREFIX)/share/man/man1/dbclient.1 \
+		$(DESTDIR)$(PREFIX)/share/man/man1/dropbearkey.1 \
+		$(DESTDIR)$(PREFIX)/share/man/man1/dropbearconvert.1
 
 clean:
 	rm -rf $(BUILD)

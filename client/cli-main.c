@@ -21,6 +21,7 @@
 
 #include "client.h"
 #include "crypto.h"
+#include "dbclient_usage.h"
 #include "err.h"
 #include "faces.h"
 #include "kex.h"
@@ -53,41 +54,10 @@ void cli_set_exit_status(int status)
 	exit_status = status;
 }
 
+/* The text and dbclient(1) both come from doc/dbclient.opts (contrib/mkface.awk). */
 static void usage(FILE *f)
 {
-	fprintf(f,
-	        "Dropbear SSH client v%s\n"
-	        "Usage: dbclient [options] [user@]host[/port][,[user@]host/port],...] [command]\n"
-	        "-p <remoteport>\n"
-	        "-l <username>\n"
-	        "-t    Allocate a pty (-tt: even without a local terminal)\n"
-	        "-T    Don't allocate a pty\n"
-	        "-N    Don't run a remote command\n"
-	        "-f    Run in background after auth\n"
-	        "-q    quiet, don't show remote banner\n"
-	        "-y    Always accept remote host key if unknown\n"
-	        "-y -y Don't perform any remote host key checking (caution)\n"
-	        "-s    Request a subsystem (use by external sftp)\n"
-	        "-o option     Set option in OpenSSH-like format ('-o help' to list options)\n"
-	        "-F configfile Read this instead of ~/.ssh/config\n"
-	        "-i <identityfile>   (multiple allowed, default ~/.ssh/id_dropbear,\n"
-	        "                    id_ed25519, id_ecdsa, id_rsa)\n"
-	        "-A    Enable agent auth forwarding\n"
-	        "-L <[listenaddress:]listenport:remotehost:remoteport> Local port forwarding\n"
-	        "-g    Allow remote hosts to connect to forwarded ports\n"
-	        "-R <[listenaddress:]listenport:remotehost:remoteport> Remote port forwarding\n"
-	        "-W <receive_window_buffer> (default %d, larger may be faster, max 10MB)\n"
-	        "-K <keepalive>  (0 is never, default 0)\n"
-	        "-I <idle_timeout>  (0 is never, default 0)\n"
-	        "-B <endhost:endport> Netcat-alike forwarding\n"
-	        "-J <proxy_program> Use program pipe rather than TCP connection\n"
-	        "-c <cipher list> Specify preferred ciphers ('-c help' to list options)\n"
-	        "-m <MAC list> Specify preferred MACs for packet verification (or '-m help')\n"
-	        "-b    [bind_address][:bind_port]\n"
-	        "-C    Compression   -4/-6 IPv4/IPv6 only   -n stdin from /dev/null\n"
-	        "-V    Version\n"
-	        "-v    verbose (repeatable)\n",
-	        DB_VERSION, DB_RECV_WINDOW);
+	fputs(FACE_USAGE, f);
 }
 
 /* One line on stderr ("dbclient: ...", control characters replaced) and status 255: a
