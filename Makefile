@@ -115,6 +115,8 @@ $(BUILD)/tobj/%.o: %.c
 	$(CC) $(DEFS) $(WARN) $(TEST_CFLAGS) -MMD -MP -c -o $@ $<
 
 -include $(TEST_OBJS:.o=.d)
+# the test programs' own dependencies too: a changed header rebuilds them
+-include $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tobj/tests/unit/%.d) $(BUILD)/tobj/tests/unit/harness.d
 
 $(BUILD)/tests/%: $(BUILD)/tobj/tests/unit/%.o $(BUILD)/tobj/tests/unit/harness.o $(TEST_LIB)
 	@mkdir -p $(dir $@)

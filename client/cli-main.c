@@ -347,6 +347,11 @@ static void parse_args(struct cmdline *cl, int argc, char **argv)
 				break;
 			case 'G':
 				cli_die("-G is not supported");
+			case 'O':
+				/* OpenSSH would talk to a ControlMaster's socket; running the command
+				 * on a new connection instead would surprise ("-O exit" runs it) */
+				cli_die("-O %s: there is no control socket (connection sharing, "
+				        "ControlMaster, is not supported): nothing done", arg);
 			default:
 				if (arg && openssh_opt_has_arg(ch)) {
 					if (ch != 'e' || strcmp(arg, "none") != 0)
@@ -530,6 +535,11 @@ static void resolve(struct cmdline *cl)
 	o->kbd_auth = yesno_opt(cfg, CFG_KBDINTERACTIVEAUTHENTICATION, 1);
 	o->pubkey_auth = yesno_opt(cfg, CFG_PUBKEYAUTHENTICATION, 1);
 	o->identities_only = yesno_opt(cfg, CFG_IDENTITIESONLY, 0);
+	o->disable_trivial_auth = yesno_opt(cfg, CFG_DISABLETRIVIALAUTH, 0);
+	if (yesno_opt(cfg, CFG_USESYSLOG, 0))
+		log_init("dbclient", LOG_TO_STDERR | LOG_TO_SYSLOG); /* as Dropbear's -o */
+	o->setenv = cfg->multi[CFG_SETENV - CFG_NSINGLE];
+	o->nsetenv = cfg->nmulti[CFG_SETENV - CFG_NSINGLE];
 	o->compression = yesno_opt(cfg, CFG_COMPRESSION, o->compression);
 	o->exit_on_fwd_failure = yesno_opt(cfg, CFG_EXITONFORWARDFAILURE, 0);
 	o->agent_fwd = yesno_opt(cfg, CFG_FORWARDAGENT, o->agent_fwd);
