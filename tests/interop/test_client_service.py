@@ -4,6 +4,7 @@ OpenSSH's sshd accepts with AcceptEnv), -o DisableTrivialAuth (a server that let
 running the command."""
 import os
 import subprocess
+import time
 
 import pytest
 
@@ -83,3 +84,40 @@ def test_disable_trivial_auth(tmp_path, sshd):
             assert b"DisableTrivialAuth" in r.stderr, r.stderr
         finally:
             s.stop()
+
+
+def test_tilde_dot_clean_last_line(env):
+    """After ~. the terminal is restored before the last line is printed: the pty turns
+    its newline into CR LF (in raw mode it would stay a bare LF and the shell prompt would
+    start mid-line)."""
+    import pty
+    import select
+    key = authorize_new_key(env)
+    master, slave = pty.openpty()
+    p = subprocess.Popen(env.args("-t", "-i", key, env.dest(), "sleep 20"), stdin=slave,
+                         stdout=slave, stderr=slave, env=env.env(TERM="xterm"),
+                         start_new_session=True)
+    os.close(slave)
+    out = b""
+    try:
+        time.sleep(2)
+        os.write(master, b"\r~.")
+        end = time.time() + 20
+        while time.time() < end:
+            rl, _, _ = select.select([master], [], [], 0.5)
+            if rl:
+                try:
+                    chunk = os.read(master, 4096)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                out += chunk
+            elif p.poll() is not None:
+                break
+        assert p.wait(timeout=10) == 255
+    finally:
+        if p.poll() is None:
+            p.kill()
+        os.close(master)
+    assert b"Connection closed (~.)\r\n" in out, out
