@@ -94,8 +94,8 @@ def private_root(tmp_path):
     """A command prefix: a private mount namespace with an overlay over /etc (writes land
     in tmp_path) and a tmpfs over /run."""
     up, work = tmp_path / "etc-up", tmp_path / "etc-work"
-    up.mkdir()
-    work.mkdir()
+    up.mkdir(exist_ok=True)
+    work.mkdir(exist_ok=True)
     script = ('mount -t overlay overlay -o lowerdir=/etc,upperdir=%s,workdir=%s /etc && '
               'mount -t tmpfs none /run && exec "$@"' % (up, work))
     return ["unshare", "-m", "--propagation", "private", "sh", "-c", script, "sh"]
@@ -407,3 +407,44 @@ def test_journal_format(tmp_path, hostkeys, client, user):
              for l in lines]
     n, out = fail2ban(tmp_path, "journal.log", shown)
     assert n == 2, out
+
+
+# ---- sysvinit / OpenRC script
+
+@needs_users
+def test_sysvinit_script(tmp_path, sbin, client, user, ukey, procs):
+    """contrib/sysvinit/dropbear start (options from /etc/default/dropbear, here in the
+    private /etc), a login, status, stop: the daemon is gone and so is its pid file."""
+    if not _can_overlay():
+        pytest.skip("no mount namespaces here")
+    script = os.path.join(CONTRIB, "sysvinit", "dropbear")
+    port = free_port()
+    pidfile = str(tmp_path / "dropbear.pid")
+    (tmp_path / "etc-up").mkdir()
+    (tmp_path / "etc-up" / "default").mkdir()
+    (tmp_path / "etc-up" / "default" / "dropbear").write_text(
+        'DROPBEAR_ARGS="-R -p 127.0.0.1:%d"\n' % port)
+    env = dict(os.environ, DAEMON=sbin, PIDFILE=pidfile)
+    root = private_root(tmp_path)
+    # the overlay's upper directory already exists: private_root must not fail on it
+    r = subprocess.run(root + ["sh", script, "start"], env=env, capture_output=True,
+                       timeout=60, stdin=subprocess.DEVNULL)
+    assert r.returncode == 0, r.stderr
+    assert wait_port(port) and wait_file(pidfile, "\n")
+    pid = int(open(pidfile).read())
+    try:
+        user.authorize(ukey.pub)
+        r = client.run(port, user.name, key=ukey, command="echo via-init")
+        assert authed(r, "publickey") and "via-init" in r.stdout.decode(), r.out[-2000:]
+        r = subprocess.run(["sh", script, "status"], env=env, capture_output=True, timeout=30)
+        assert r.returncode == 0 and b"is running" in r.stdout
+        r = subprocess.run(["sh", script, "stop"], env=env, capture_output=True, timeout=30)
+        assert r.returncode == 0, r.stdout + r.stderr
+        assert not os.path.exists(pidfile)
+        r = subprocess.run(["sh", script, "status"], env=env, capture_output=True, timeout=30)
+        assert r.returncode == 3
+    finally:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
