@@ -1,5 +1,6 @@
 #include "log.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,9 +27,18 @@ static int stderr_is_journal(void)
 	const char *v = getenv("JOURNAL_STREAM");
 	unsigned long long dev, ino;
 	struct stat st;
-	char tail;
+	char *end;
 
-	if (!v || sscanf(v, "%llu:%llu%c", &dev, &ino, &tail) != 2)
+	/* strtoull, not sscanf: sscanf would pull musl's scanf and float parsing (11 KB)
+	 * into the static binary */
+	if (!v || *v < '0' || *v > '9')
+		return 0;
+	errno = 0;
+	dev = strtoull(v, &end, 10);
+	if (errno || *end != ':' || end[1] < '0' || end[1] > '9')
+		return 0;
+	ino = strtoull(end + 1, &end, 10);
+	if (errno || *end)
 		return 0;
 	if (fstat(STDERR_FILENO, &st) != 0)
 		return 0;
