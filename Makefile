@@ -30,7 +30,7 @@ BUILD    ?= build
 WARN     := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
             -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral
 # LTM_DESC: libtomcrypt's bignum back end is libtommath.
-DEFS     := -std=c11 -D_GNU_SOURCE -DLTM_DESC -I. -Icommon
+DEFS     := -std=c11 -D_GNU_SOURCE -DLTM_DESC -I. -Icommon -I$(BUILD)/gen
 CFLAGS   ?= -Os -ffunction-sections -fdata-sections -fstack-protector-strong \
             -D_FORTIFY_SOURCE=2
 LDFLAGS  ?= -Wl,--gc-sections -Wl,-O1 -s
@@ -62,9 +62,26 @@ OBJS      := $(SRCS:%.c=$(BUILD)/obj/%.o)
 CORE_SRCS := $(wildcard common/*.c common/*/*.c server/sftp/*.c)
 FACES     := dropbear dbclient dropbearkey dropbearconvert sftp-server
 
-.PHONY: all clean check unit interop install fuzz bench run size
+.PHONY: all clean check unit interop install uninstall fuzz bench run size man
 .SECONDARY:
-all: $(BUILD)/dropbearmulti $(FACES:%=$(BUILD)/%)
+all: $(BUILD)/dropbearmulti $(FACES:%=$(BUILD)/%) man
+
+# Each face's -h text and man page come from one source, doc/FACE.opts, through
+# contrib/mkface.awk: a C header the face includes, and the troff page.
+MAN_HEADERS := options.h common/bcrypt.h common/askpass.h
+MANPAGES    := $(BUILD)/man/dropbear.8 $(BUILD)/man/dbclient.1 $(BUILD)/man/dropbearkey.1 \
+               $(BUILD)/man/dropbearconvert.1
+man: $(MANPAGES)
+$(BUILD)/gen/%_usage.h: doc/%.opts contrib/mkface.awk $(MAN_HEADERS)
+	@mkdir -p $(dir $@)
+	awk -v mode=c -f contrib/mkface.awk $(MAN_HEADERS) $< > $@.tmp && mv $@.tmp $@
+$(BUILD)/man/%.1 $(BUILD)/man/%.8: doc/%.opts contrib/mkface.awk $(MAN_HEADERS)
+	@mkdir -p $(dir $@)
+	awk -v mode=man -f contrib/mkface.awk $(MAN_HEADERS) $< > $@.tmp && mv $@.tmp $@
+$(BUILD)/obj/server/svr-main.o: $(BUILD)/gen/dropbear_usage.h
+$(BUILD)/obj/client/cli-main.o: $(BUILD)/gen/dbclient_usage.h
+$(BUILD)/obj/keygen/dropbearkey.o: $(BUILD)/gen/dropbearkey_usage.h
+$(BUILD)/obj/convert/dropbearconvert.o: $(BUILD)/gen/dropbearconvert_usage.h
 
 $(BUILD)/dropbearmulti: $(OBJS)
 	$(CC) $(CFLAGS) -o $@ $(OBJS) $(LDFLAGS) $(LIBS)
@@ -99,6 +116,8 @@ $(BUILD)/tobj/%.o: %.c
 	$(CC) $(DEFS) $(WARN) $(TEST_CFLAGS) -MMD -MP -c -o $@ $<
 
 -include $(TEST_OBJS:.o=.d)
+# the test programs' own dependencies too: a changed header rebuilds them
+-include $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tobj/tests/unit/%.d) $(BUILD)/tobj/tests/unit/harness.d
 
 $(BUILD)/tests/%: $(BUILD)/tobj/tests/unit/%.o $(BUILD)/tobj/tests/unit/harness.o $(TEST_LIB)
 	@mkdir -p $(dir $@)
@@ -148,8 +167,11 @@ run: all
 		$(BUILD)/dropbearkey -y -f $(BUILD)/run/host_$$t | sed -n 's/^Fingerprint: /  '$$t': /p'; done
 	@echo "Starting dropbear on 127.0.0.1:$(RUN_PORT); connect with:"
 	@echo "  ssh -p $(RUN_PORT) $$(id -un)@127.0.0.1     (or: $(BUILD)/dbclient -p $(RUN_PORT) 127.0.0.1)"
+	@[ "$$(id -u)" = 0 ] || echo "Not root: password logins cannot work (no access to /etc/shadow);" \
+		"log in with a key in ~/.ssh/authorized_keys."
 	@echo "Stop it with Ctrl-C."
-	exec $(BUILD)/dropbear -F -E -p 127.0.0.1:$(RUN_PORT) -r $(BUILD)/run/host_ed25519 \
+	exec $(BUILD)/dropbear -F -E -p 127.0.0.1:$(RUN_PORT) -P $(BUILD)/run/dropbear.pid \
+		-r $(BUILD)/run/host_ed25519 \
 		-r $(BUILD)/run/host_ecdsa -r $(BUILD)/run/host_rsa
 
 # make size: the static binary's bytes per library and per module (from the link map);
@@ -168,6 +190,19 @@ install: all
 	ln -sf dropbearmulti $(DESTDIR)$(PREFIX)/bin/dropbearconvert
 	install -d $(DESTDIR)$(PREFIX)/libexec
 	ln -sf ../bin/dropbearmulti $(DESTDIR)$(PREFIX)/libexec/sftp-server
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man8
+	install -m 0644 $(BUILD)/man/dropbear.8 $(DESTDIR)$(PREFIX)/share/man/man8/dropbear.8
+	for p in dbclient dropbearkey dropbearconvert; do \
+		install -m 0644 $(BUILD)/man/$$p.1 $(DESTDIR)$(PREFIX)/share/man/man1/$$p.1 || exit 1; done
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/dropbearmulti $(DESTDIR)$(PREFIX)/sbin/dropbear \
+		$(DESTDIR)$(PREFIX)/bin/dbclient $(DESTDIR)$(PREFIX)/bin/dropbearkey \
+		$(DESTDIR)$(PREFIX)/bin/dropbearconvert $(DESTDIR)$(PREFIX)/libexec/sftp-server \
+		$(DESTDIR)$(PREFIX)/share/man/man8/dropbear.8 \
+		$(DESTDIR)$(PREFIX)/share/man/man1/dbclient.1 \
+		$(DESTDIR)$(PREFIX)/share/man/man1/dropbearkey.1 \
+		$(DESTDIR)$(PREFIX)/share/man/man1/dropbearconvert.1
 
 clean:
 	rm -rf $(BUILD)

@@ -413,6 +413,13 @@ static int on_success(struct conn *c, uint8_t msg, struct buf *b)
 	(void)msg;
 	if ((r = buf_end(b)))
 		return r;
+	/* DisableTrivialAuth (OpenSSH 8.9): a server that lets us in on "none" or after a
+	 * keyboard-interactive round that asked nothing proved nothing about itself */
+	if (cli_opts.disable_trivial_auth &&
+	    (c->cli->auth->inflight == M_NONE ||
+	     (c->cli->auth->inflight == M_KBD && !c->cli->auth->kbd_prompted)))
+		cli_die("the server accepted us without authentication, and DisableTrivialAuth "
+		        "is set: disconnecting");
 	dbg(1, "authenticated as %s", cli_opts.user);
 	conn_set_authed(c);
 	/* zlib@openssh.com starts now (OpenSSH PROTOCOL, delayed compression) */

@@ -21,6 +21,7 @@
 
 #include "client.h"
 #include "crypto.h"
+#include "dbclient_usage.h"
 #include "err.h"
 #include "faces.h"
 #include "kex.h"
@@ -53,42 +54,10 @@ void cli_set_exit_status(int status)
 	exit_status = status;
 }
 
+/* The text and dbclient(1) both come from doc/dbclient.opts (contrib/mkface.awk). */
 static void usage(FILE *f)
 {
-	fprintf(f,
-	        "Dropbear SSH client v%s\n"
-	        "Usage: dbclient [options] [user@]host[/port][,[user@]host/port],...] [command]\n"
-	        "-p <remoteport>\n"
-	        "-l <username>\n"
-	        "-t    Allocate a pty (-tt: even without a local terminal)\n"
-	        "-T    Don't allocate a pty\n"
-	        "-N    Don't run a remote command\n"
-	        "-f    Run in background after auth\n"
-	        "-q    quiet, don't show remote banner\n"
-	        "-y    Always accept remote host key if unknown\n"
-	        "-y -y Don't perform any remote host key checking (caution)\n"
-	        "-s    Request a subsystem (use by external sftp)\n"
-	        "-o option     Set option in OpenSSH-like format ('-o help' to list options)\n"
-	        "-F configfile Read this instead of ~/.ssh/config\n"
-	        "-i <identityfile>   (multiple allowed, default ~/.ssh/id_dropbear,\n"
-	        "                    id_ed25519, id_ecdsa, id_rsa)\n"
-	        "-A    Enable agent auth forwarding\n"
-	        "-L <[listenaddress:]listenport:remotehost:remoteport> Local port forwarding\n"
-	        "-g    Allow remote hosts to connect to forwarded ports\n"
-	        "-R <[listenaddress:]listenport:remotehost:remoteport> Remote port forwarding\n"
-	        "-D <[listenaddress:]listenport> Dynamic forwarding (SOCKS4/4a/5 server)\n"
-	        "-W <receive_window_buffer> (default %d, larger may be faster, max 10MB)\n"
-	        "-K <keepalive>  (0 is never, default 0)\n"
-	        "-I <idle_timeout>  (0 is never, default 0)\n"
-	        "-B <endhost:endport> Netcat-alike forwarding\n"
-	        "-J <proxy_program> Use program pipe rather than TCP connection\n"
-	        "-c <cipher list> Specify preferred ciphers ('-c help' to list options)\n"
-	        "-m <MAC list> Specify preferred MACs for packet verification (or '-m help')\n"
-	        "-b    [bind_address][:bind_port]\n"
-	        "-C    Compression   -4/-6 IPv4/IPv6 only   -n stdin from /dev/null\n"
-	        "-V    Version\n"
-	        "-v    verbose (repeatable)\n",
-	        DB_VERSION, DB_RECV_WINDOW);
+	fputs(FACE_USAGE, f);
 }
 
 /* One line on stderr ("dbclient: ...", control characters replaced) and status 255: a
@@ -410,6 +379,11 @@ static void parse_args(struct cmdline *cl, int argc, char **argv)
 				break;
 			case 'G':
 				cli_die("-G is not supported");
+			case 'O':
+				/* OpenSSH would talk to a ControlMaster's socket; running the command
+				 * on a new connection instead would surprise ("-O exit" runs it) */
+				cli_die("-O %s: there is no control socket (connection sharing, "
+				        "ControlMaster, is not supported): nothing done", arg);
 			default:
 				if (arg && openssh_opt_has_arg(ch)) {
 					if (ch != 'e' || strcmp(arg, "none") != 0)
@@ -593,6 +567,11 @@ static void resolve(struct cmdline *cl)
 	o->kbd_auth = yesno_opt(cfg, CFG_KBDINTERACTIVEAUTHENTICATION, 1);
 	o->pubkey_auth = yesno_opt(cfg, CFG_PUBKEYAUTHENTICATION, 1);
 	o->identities_only = yesno_opt(cfg, CFG_IDENTITIESONLY, 0);
+	o->disable_trivial_auth = yesno_opt(cfg, CFG_DISABLETRIVIALAUTH, 0);
+	if (yesno_opt(cfg, CFG_USESYSLOG, 0))
+		log_init("dbclient", LOG_TO_STDERR | LOG_TO_SYSLOG); /* as Dropbear's -o */
+	o->setenv = cfg->multi[CFG_SETENV - CFG_NSINGLE];
+	o->nsetenv = cfg->nmulti[CFG_SETENV - CFG_NSINGLE];
 	o->compression = yesno_opt(cfg, CFG_COMPRESSION, o->compression);
 	o->exit_on_fwd_failure = yesno_opt(cfg, CFG_EXITONFORWARDFAILURE, 0);
 	o->agent_fwd = yesno_opt(cfg, CFG_FORWARDAGENT, o->agent_fwd);

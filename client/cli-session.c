@@ -121,7 +121,7 @@ static int sess_confirmed(struct conn *c, struct channel *ch, struct buf *b)
 	const struct cli_opts *o = c->cli->opts;
 	struct buf d;
 	const char *term = getenv("TERM");
-	int r;
+	int r, i;
 
 	(void)b;
 	(void)buf_skip(b, buf_avail(b));
@@ -130,6 +130,19 @@ static int sess_confirmed(struct conn *c, struct channel *ch, struct buf *b)
 		return r;
 	if ((r = buf_init(&d, 256, DB_MAX_COMMAND + 64)))
 		return r;
+	for (i = 0; i < o->nsetenv; i++) {
+		/* SetEnv NAME=value (RFC 4254 6.4); the server may refuse it silently */
+		const char *eq = strchr(o->setenv[i], '=');
+		if (!eq || eq == o->setenv[i]) {
+			log_msg(LOG_WARNING, "SetEnv '%s' is not NAME=value: not sent", o->setenv[i]);
+			continue;
+		}
+		if ((r = buf_put_string(&d, (const uint8_t *)o->setenv[i],
+		                        (size_t)(eq - o->setenv[i]))) ||
+		    (r = buf_put_cstr(&d, eq + 1)) || (r = chan_send_request(ch, "env", 0, &d)))
+			goto out;
+		buf_reset(&d);
+	}
 	if (sess.pty) {
 		if ((r = buf_put_cstr(&d, term && *term ? term : "vt100")) || (r = put_window(&d)) ||
 		    (r = put_modes(&d)) || (r = chan_send_request(ch, "pty-req", 0, &d)))

@@ -138,6 +138,8 @@ size_t cli_tty_escapes(struct conn *c, uint8_t *p, size_t n)
 			switch (ch) {
 			case '.':
 				say("~.\r\n");
+				/* the terminal back first, so that the last line is a clean one */
+				cli_tty_restore();
 				conn_fatal(c, SSH_DISCONNECT_BY_APPLICATION, "Connection closed (~.)");
 			case 'Z' - 64: /* ^Z */
 				suspend();

@@ -78,6 +78,9 @@ struct cli_opts {
 	int password_auth;     /* PasswordAuthentication (default 1) */
 	int kbd_auth;          /* KbdInteractiveAuthentication (default 1) */
 	int pubkey_auth;       /* PubkeyAuthentication (default 1) */
+	int disable_trivial_auth; /* DisableTrivialAuth: no success without real auth */
+	char *const *setenv;      /* SetEnv NAME=value: sent as "env" requests */
+	int nsetenv;
 	int identities_only;   /* IdentitiesOnly: no agent keys */
 	/* transport */
 	const char *ciphers;   /* -c, Ciphers */

@@ -1,8 +1,11 @@
 #include "log.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "safetext.h"
@@ -16,11 +19,49 @@ static void *fatal_arg;
 static int in_fatal;
 static unsigned text_flags; /* SAFETEXT_UTF8 when the locale shows UTF-8 */
 
+#if DB_LOG_JOURNAL
+/* systemd sets JOURNAL_STREAM=DEV:INO for a service whose stderr it connected to the
+ * journal (systemd.exec(5)); stderr is the journal only while its fd still is that
+ * socket. A malformed value is no journal. */
+static int stderr_is_journal(void)
+{
+	const char *v = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+	char *end;
+
+	/* strtoull, not sscanf: sscanf would pull musl's scanf and float parsing (11 KB)
+	 * into the static binary */
+	if (!v || *v < '0' || *v > '9')
+		return 0;
+	errno = 0;
+	dev = strtoull(v, &end, 10);
+	if (errno || *end != ':' || end[1] < '0' || end[1] > '9')
+		return 0;
+	ino = strtoull(end + 1, &end, 10);
+	if (errno || *end)
+		return 0;
+	if (fstat(STDERR_FILENO, &st) != 0)
+		return 0;
+	return (unsigned long long)st.st_dev == dev && (unsigned long long)st.st_ino == ino;
+}
+#endif
+
 void log_init(const char *ident, int where)
 {
 	log_ident = ident;
-	log_where = where;
 	text_flags = safetext_locale_flags();
+#if DB_LOG_JOURNAL
+	/* The journal stamps and names each line itself, and syslog lines reach it too:
+	 * the stderr copy then carries only the priority ("<N>", sd-daemon(3)), and none
+	 * at all when it would repeat a syslog line. */
+	if ((where & LOG_TO_STDERR) && stderr_is_journal()) {
+		where |= LOG_JOURNAL;
+		if (where & LOG_TO_SYSLOG)
+			where &= ~LOG_TO_STDERR;
+	}
+#endif
+	log_where = where;
 	if (where & LOG_TO_SYSLOG)
 		openlog(ident, LOG_PID | LOG_NDELAY, LOG_AUTHPRIV);
 }
@@ -41,8 +82,20 @@ void log_vmsg(int prio, const char *fmt, va_list ap)
 		syslog(prio, "%s", line);
 	if (log_where & LOG_TO_STDERR) {
 		/* one write() per line so that forked processes do not interleave */
-		char out[1100];
-		int n = snprintf(out, sizeof(out), "%s: %s\n", log_ident, line);
+		char out[1100], stamp[32] = "";
+		int n;
+		if (log_where & LOG_JOURNAL) {
+			n = snprintf(out, sizeof(out), "<%d>%s\n", prio & 7, line);
+		} else {
+			if (log_where & LOG_STAMP) {
+				/* syslog's own stamp, so that fail2ban and people read both alike */
+				time_t now = time(NULL);
+				struct tm tm;
+				if (localtime_r(&now, &tm))
+					strftime(stamp, sizeof(stamp), "%b %d %H:%M:%S ", &tm);
+			}
+			n = snprintf(out, sizeof(out), "%s%s: %s\n", stamp, log_ident, line);
+		}
 		if (n > 0) {
 			ssize_t w = write(log_fd, out, (size_t)n < sizeof(out) ? (size_t)n : sizeof(out) - 1);
 			(void)w;

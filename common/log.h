@@ -11,8 +11,12 @@
 #include <stdarg.h>
 #include <syslog.h>
 
+#include "options.h"
+
 #define LOG_TO_STDERR 1
 #define LOG_TO_SYSLOG 2
+#define LOG_STAMP     4 /* stderr lines start with a syslog-style date (-E) */
+#define LOG_JOURNAL   8 /* set by log_init: stderr is systemd's journal (JOURNAL_STREAM) */
 
 void log_init(const char *ident, int where);
 void log_set_verbose(int level);

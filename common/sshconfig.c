@@ -33,10 +33,13 @@ static const char *const kw_names[CFG_NKW] = {
         [CFG_IDENTITIESONLY] = "IdentitiesOnly",
         [CFG_KBDINTERACTIVEAUTHENTICATION] = "KbdInteractiveAuthentication",
         [CFG_PUBKEYAUTHENTICATION] = "PubkeyAuthentication",
+        [CFG_USESYSLOG] = "UseSyslog",
+        [CFG_DISABLETRIVIALAUTH] = "DisableTrivialAuth",
         [CFG_IDENTITYFILE] = "IdentityFile",
         [CFG_LOCALFORWARD] = "LocalForward",
         [CFG_REMOTEFORWARD] = "RemoteForward",
         [CFG_DYNAMICFORWARD] = "DynamicForward",
+        [CFG_SETENV] = "SetEnv",
 };
 
 /* OpenSSH keywords that programs calling ssh pass (scp, git, rsync) or that are common
@@ -49,7 +52,7 @@ static const char *const ignored[] = {
         "IgnoreUnknown", "LogLevel", "NumberOfPasswordPrompts", "PermitLocalCommand",
         "PreferredAuthentications", "Protocol", "PubkeyAcceptedAlgorithms",
         "PubkeyAcceptedKeyTypes", "RemoteCommand", "SendEnv", "ServerAliveCountMax",
-        "SetEnv", "TCPKeepAlive", "UpdateHostKeys", "UseKeychain", "UseRoaming",
+        "TCPKeepAlive", "UpdateHostKeys", "UseKeychain", "UseRoaming",
         "VerifyHostKeyDNS", "VisualHostKey", "LocalCommand", "Tunnel", "ConnectionAttempts",
         "ChallengeResponseAuthentication", "CanonicalizeHostname", "ForwardX11Timeout",
         "ObscureKeystrokeTiming", "SessionType", "StdinNull", "ForkAfterAuthentication",

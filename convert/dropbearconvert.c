@@ -25,6 +25,7 @@
 #include "bcrypt.h"
 #include "buf.h"
 #include "crypto.h"
+#include "dropbearconvert_usage.h"
 #include "err.h"
 #include "faces.h"
 #include "key.h"
@@ -37,32 +38,11 @@
 #define NEW_PASSPHRASE_ENV "DROPBEAR_NEW_PASSPHRASE"
 #define DEFAULT_CIPHER "aes256-ctr"
 
+/* The text and dropbearconvert(1) both come from doc/dropbearconvert.opts
+ * (contrib/mkface.awk). */
 static void usage(void)
 {
-	printf(
-		"Usage: " PROG " [options] <inputtype> <outputtype> <inputfile> <outputfile>\n"
-		"\n"
-		"The input and output types are one of:\n"
-		"openssh\n"
-		"dropbear\n"
-		"The input format is recognised from the file itself: OpenSSH's own\n"
-		"(encrypted or not), PEM (PKCS#1, SEC 1, PKCS#8) or Dropbear's.\n"
-		"A file name of - means standard input or output. The output file is\n"
-		"created with mode 0600 and never overwritten.\n"
-		"\n"
-		"Options (openssh output only):\n"
-		"-e          Encrypt the output with a passphrase\n"
-		"-c cipher   Cipher for -e: aes256-ctr (default), aes256-gcm@openssh.com,\n"
-		"            chacha20-poly1305@openssh.com\n"
-		"-a rounds   bcrypt KDF rounds for -e (default %d, at most %d)\n"
-		"\n"
-		"Passphrases: an encrypted input's is taken from $" ASKPASS_ENV ", else\n"
-		"asked on the terminal; with -e the new one from $" NEW_PASSPHRASE_ENV ",\n"
-		"else asked twice on the terminal.\n"
-		"\n"
-		"Example:\n"
-		PROG " openssh dropbear /etc/ssh/ssh_host_ed25519_key /etc/dropbear/dropbear_ed25519_host_key\n",
-		BCRYPT_DEFAULT_ROUNDS, BCRYPT_MAX_ROUNDS);
+	fputs(FACE_USAGE, stdout);
 }
 
 static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

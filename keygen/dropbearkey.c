@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "dropbearkey_usage.h"
 #include "err.h"
 #include "faces.h"
 #include "key.h"
@@ -27,27 +28,10 @@
 
 #define PROG "dropbearkey"
 
+/* The text and dropbearkey(1) both come from doc/dropbearkey.opts (contrib/mkface.awk). */
 static void usage(void)
 {
-	fprintf(stderr,
-		"Usage: " PROG " -t <type> -f <filename> [-s bits] [-C comment]\n"
-		"       " PROG " -y -f <filename>\n"
-		"-t type\tType of key to generate. One of:\n"
-		"\t\ted25519 (default)\n"
-		"\t\tecdsa\n"
-		"\t\trsa\n"
-		"-f filename    Use filename for the secret key; the public key is written\n"
-		"               to filename.pub. filename must not exist (a stale\n"
-		"               filename.pub is replaced).\n"
-		"               ~/.ssh/id_dropbear is recommended for client keys.\n"
-		"-s bits\tKey size in bits (optional)\n"
-		"           ECDSA has sizes 256 384 521 (default 256)\n"
-		"           RSA from %d to %d, a multiple of 8 (default %d)\n"
-		"           Ed25519 has a fixed size of 256 bits\n"
-		"-C comment\tComment for the public key (default user@host)\n"
-		"-y\t\tJust print the publickey and fingerprint for the\n"
-		"\t\tprivate key in <filename>.\n",
-		DB_RSA_MIN_BITS, DB_RSA_MAX_BITS, DB_RSA_DEFAULT_BITS);
+	fputs(FACE_USAGE, stderr);
 }
 
 static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -2,6 +2,7 @@
  * and -R's generation of a missing key on first need (Dropbear's behaviour: the key is
  * written to the default path of its type, 0600, never over an existing file). */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -204,6 +205,24 @@ enum key_type hostkeys_alg_type(const char *alg, size_t len)
 	return key_type_from_name(alg, len);
 }
 
+/* -R on a fresh machine (inetd mode, a first systemd start): /etc/dropbear may not exist
+ * yet. Creates the key file's own directory (not its parents), 0700, as Dropbear does;
+ * 0 when it made it (a write worth trying again), -1 otherwise. */
+static int make_parent(const char *path)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+
+	if (!slash || slash == path || (size_t)(slash - path) >= sizeof(dir))
+		return -1;
+	memcpy(dir, path, (size_t)(slash - path));
+	dir[slash - path] = 0;
+	if (mkdir(dir, 0700) != 0)
+		return -1;
+	log_msg(LOG_INFO, "Created directory %s for host keys", dir);
+	return 0;
+}
+
 /* -R: creates the key of type t at its default path, unless someone (another
  * connection's signer) did first; then that file is the key. */
 static int generate(struct hostkeys *hk, enum key_type t)
@@ -225,6 +244,8 @@ static int generate(struct hostkeys *hk, enum key_type t)
 			break;
 		if ((r = buf_init_secret(&b, 512, DB_MAX_KEYFILE)) == 0) {
 			if ((r = keyfile_dropbear_put(k, &b)) == 0)
+				r = keyfile_write_new(path, b.data, b.len, 0600);
+			if (r == ERR_IO && make_parent(path) == 0)
 				r = keyfile_write_new(path, b.data, b.len, 0600);
 			buf_free(&b);
 		}

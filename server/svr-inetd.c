@@ -132,7 +132,8 @@ int svr_inetd_run(const struct svr_opts *o, struct hostkeys *hk)
 	int fd, nul;
 
 	snprintf(ident, sizeof(ident), "dropbear[%d]", (int)getpid());
-	log_init(o->log_stderr ? ident : "dropbear", o->log_stderr ? LOG_TO_STDERR : LOG_TO_SYSLOG);
+	log_init(o->log_stderr ? ident : "dropbear",
+	         o->log_stderr ? LOG_TO_STDERR | LOG_STAMP : LOG_TO_SYSLOG);
 	if (fstat(0, &st) != 0 || fstat(1, &st) != 0) {
 		log_msg(LOG_ERR, "inetd mode (-i) needs standard input and output");
 		return ERR_INVALID;

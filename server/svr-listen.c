@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -443,6 +444,66 @@ static void on_sigpipe(void *arg, int fd, short rev)
 	}
 }
 
+#if DB_SYSTEMD_SOCKETS
+/* A whole decimal number from 1 to max in an environment value; 0 when malformed. */
+static unsigned long env_number(const char *v, unsigned long max)
+{
+	char *end;
+	unsigned long n;
+
+	if (!v || !*v || *v == '-' || *v == '+')
+		return 0;
+	errno = 0;
+	n = strtoul(v, &end, 10);
+	return errno || *end || n > max ? 0 : n;
+}
+
+/* systemd socket activation with Accept=no (sd_listen_fds(3)): LISTEN_FDS listening
+ * sockets from fd 3, meant for this process when LISTEN_PID is its pid. Takes them as
+ * the listeners; returns how many (0: none for us), or -1 after one line saying what is
+ * wrong with the environment. */
+static int systemd_sockets(void)
+{
+	const char *pid_s = getenv("LISTEN_PID"), *fds_s = getenv("LISTEN_FDS");
+	unsigned long pid, n, i;
+
+	if (!pid_s && !fds_s)
+		return 0;
+	if (!(pid = env_number(pid_s, (unsigned long)INT_MAX))) {
+		log_msg(LOG_ERR, "LISTEN_PID: '%s' is not a process id (systemd socket activation)",
+		        pid_s ? pid_s : "");
+		return -1;
+	}
+	if (pid != (unsigned long)getpid())
+		return 0; /* set for another process: not ours to take */
+	if (!(n = env_number(fds_s, MAX_SOCKETS))) {
+		log_msg(LOG_ERR, "LISTEN_FDS: '%s' is not a number from 1 to %d", fds_s ? fds_s : "",
+		        MAX_SOCKETS);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		int fd = 3 + (int)i, acc = 0, type = 0;
+		socklen_t l1 = sizeof(acc), l2 = sizeof(type);
+		if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &acc, &l1) != 0 ||
+		    getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &l2) != 0 || !acc ||
+		    type != SOCK_STREAM) {
+			log_msg(LOG_ERR, "LISTEN_FDS: fd %d is not a listening stream socket "
+			        "(the socket unit needs Accept=no and ListenStream=)", fd);
+			return -1;
+		}
+		(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+		L.lfd[L.nl++] = fd;
+	}
+	/* no program run for a user should think these are meant for it */
+	unsetenv("LISTEN_PID");
+	unsetenv("LISTEN_FDS");
+	unsetenv("LISTEN_FDNAMES");
+	log_msg(LOG_INFO, "Listening on %lu socket%s from systemd%s", n, n == 1 ? "" : "s",
+	        L.opts->nlisten ? " (-p ignored)" : "");
+	return (int)n;
+}
+#endif
+
 static void write_pidfile(const char *path)
 {
 	FILE *f = fopen(path, "w");
@@ -482,13 +543,20 @@ int svr_listen_run(const struct svr_opts *o, struct hostkeys *hk)
 	memset(&L, 0, sizeof(L));
 	L.hk = hk;
 	L.opts = o;
-	L.log_where = o->log_stderr ? LOG_TO_STDERR : LOG_TO_SYSLOG;
+	L.log_where = o->log_stderr ? LOG_TO_STDERR | LOG_STAMP : LOG_TO_SYSLOG;
 	for (i = 0; i < DB_MAX_UNAUTH_CLIENTS; i++)
 		L.kids[i].fd = -1;
-	if (o->nlisten == 0)
-		listen_on(DB_DEFAULT_PORT);
-	for (i = 0; i < o->nlisten; i++)
-		listen_on(o->listen[i]);
+#if DB_SYSTEMD_SOCKETS
+	if ((r = systemd_sockets()) < 0)
+		return ERR_INVALID;
+	if (r == 0)
+#endif
+	{
+		if (o->nlisten == 0)
+			listen_on(DB_DEFAULT_PORT);
+		for (i = 0; i < o->nlisten; i++)
+			listen_on(o->listen[i]);
+	}
 	if (L.nl == 0) {
 		log_msg(LOG_ERR, "No listening ports available");
 		return ERR_IO;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "crypto.h"
+#include "dropbear_usage.h"
 #include "err.h"
 #include "faces.h"
 #include "kex.h"
@@ -14,53 +15,10 @@
 #include "packet.h"
 #include "server.h"
 
+/* The text and dropbear(8) both come from doc/dropbear.opts (contrib/mkface.awk). */
 static void usage(FILE *f)
 {
-	fprintf(f,
-	        "Dropbear server v%s\n"
-	        "Usage: dropbear [options]\n"
-	        "-r keyfile      Host key file (repeatable; one key of each type)\n"
-	        "                default: %s\n"
-	        "                         %s\n"
-	        "                         %s\n"
-	        "-R              Create host keys as required\n"
-	        "-F              Don't fork into background\n"
-	        "-E              Log to stderr rather than syslog\n"
-	        "-P pidfile      Create pid file PIDFILE (default %s)\n"
-	        "-p [address:]port\n"
-	        "                Listen on specified address and TCP port (repeatable, max %d)\n"
-	        "                [IPv6]:port for IPv6 addresses; default: port %s on all "
-	        "addresses\n"
-	        "-i              Start for inetd (one connection on stdin/stdout)\n"
-	        "-b bannerfile   Display the contents of bannerfile before user login\n"
-	        "-D directory    Read authorized_keys from directory, not ~/.ssh\n"
-	        "-m              Don't display the motd on login\n"
-	        "-e              Pass on server process environment to child process\n"
-	        "-w              Disallow root logins\n"
-	        "-G group        Restrict logins to members of group\n"
-	        "-s              Disable password logins\n"
-	        "-g              Disable password logins for root\n"
-	        "-B              Allow blank password logins\n"
-	        "-t              Require both password and public key\n"
-	        "-T tries        Maximum authentication tries (default %d)\n"
-	        "-c command      Force executed command\n"
-	        "-j              Disable local port forwarding\n"
-	        "-k              Disable remote port forwarding\n"
-	        "-a              Allow connections to forwarded ports from any host\n"
-	        "-W bytes        Receive window (default %d, max %d)\n"
-	        "-K secs         Keepalive interval (0 is never, default 0)\n"
-	        "-I secs         Idle timeout (0 is never, default 0)\n"
-	        "-M secs         Maximum session time (0 is unlimited, default 0)\n"
-	        "-S path         sftp-server program for the sftp subsystem (if missing, or\n"
-	        "                internal-sftp: the built-in one)\n"
-	        "-Q kex|key|cipher|mac|compression\n"
-	        "                List the algorithms compiled in\n"
-	        "-v              Verbose: debug output (repeatable)\n"
-	        "-V              Version\n"
-	        "-h              This help\n",
-	        DB_VERSION, DB_ED25519_HOST_KEY, DB_ECDSA_HOST_KEY, DB_RSA_HOST_KEY, DB_PIDFILE,
-	        DB_MAX_LISTEN, DB_DEFAULT_PORT, DB_MAX_AUTH_TRIES, DB_RECV_WINDOW,
-	        DB_MAX_RECV_WINDOW);
+	fputs(FACE_USAGE, f);
 }
 
 /* A whole decimal number in [min, max]; 0 on success, one line and -1 otherwise. */
@@ -137,7 +95,8 @@ static int run_connection(struct svr_opts *o, int verbose)
 	struct hostkeys hk;
 
 	snprintf(ident, sizeof(ident), "dropbear[%d]", (int)getpid());
-	log_init(o->log_stderr ? ident : "dropbear", o->log_stderr ? LOG_TO_STDERR : LOG_TO_SYSLOG);
+	log_init(o->log_stderr ? ident : "dropbear",
+	         o->log_stderr ? LOG_TO_STDERR | LOG_STAMP : LOG_TO_SYSLOG);
 	log_set_verbose(verbose);
 	if (hostkeys_load(&hk, o->hostkey_files, o->nhostkey_files, o->gen_hostkeys))
 		return 1;
@@ -289,7 +248,7 @@ int server_main(int argc, char **argv)
 	/* Start-up errors also go to the terminal; svr_listen_run settles on syslog. */
 	if (o.child_fd >= 0)
 		return run_connection(&o, verbose);
-	log_init("dropbear", o.log_stderr ? LOG_TO_STDERR : LOG_TO_STDERR | LOG_TO_SYSLOG);
+	log_init("dropbear", o.log_stderr ? LOG_TO_STDERR | LOG_STAMP : LOG_TO_STDERR | LOG_TO_SYSLOG);
 	log_set_verbose(verbose);
 	absolute_keys(&o);
 	if (hostkeys_load(&hk, o.hostkey_files, o.nhostkey_files, o.gen_hostkeys))
