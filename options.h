@@ -84,6 +84,12 @@
 #define DB_MAC_SHA2          DB_FULL /* hmac-sha2-256/512 and their -etm@openssh.com */
 #define DB_MAC_SHA1          0 /* hmac-sha1, hmac-sha1-etm@openssh.com: off */
 #define DB_COMPRESSION       DB_FULL /* zlib, zlib@openssh.com: links zlib, ~25 KB */
+/* x86-64 fast paths beside libtomcrypt's portable code, chosen once from CPUID
+ * (common/crypto/aesni.c: AES-CTR, AES-GCM on AES-NI + PCLMULQDQ). Cost in the static
+ * musl binary: see the commit adding it / README Performance. */
+#ifndef DB_FAST_CRYPTO
+#define DB_FAST_CRYPTO       DB_FULL
+#endif
 
 /* ---- server */
 /* Listening addresses (-p) one dropbear may have; Dropbear's own limit. */

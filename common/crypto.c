@@ -470,6 +470,23 @@ static int aes_index(void)
 /* RFC 4344 section 4: the whole 16-byte block is one big-endian counter. ctrlen 0 in
  * the mode word means "the full block"; LTC_CTR_RFC3686 (increment before the first
  * block, 32-bit counter) must not be set. */
+static int fast_enabled = 1;
+
+int crypto_fast_set(int on)
+{
+	int was = fast_enabled;
+	fast_enabled = on;
+	return was;
+}
+
+#if DB_FAST_CRYPTO && defined(__x86_64__)
+/* AES-192 (aes192-ctr only) stays on the portable path. */
+static int use_aesni(size_t keylen)
+{
+	return fast_enabled && keylen != 24 && aesni_available();
+}
+#endif
+
 int aes_ctr_init(struct aes_ctr *c, const uint8_t *key, size_t keylen, const uint8_t iv[16])
 {
 	int idx = aes_index();
@@ -478,7 +495,15 @@ int aes_ctr_init(struct aes_ctr *c, const uint8_t *key, size_t keylen, const uin
 		return ERR_CRYPTO;
 	if (!aes_keylen_ok(keylen))
 		return ERR_INVALID;
-	if (ctr_start(idx, iv, key, (int)keylen, 0, CTR_COUNTER_BIG_ENDIAN, &c->ctr) != CRYPT_OK) {
+	c->fast = 0;
+#if DB_FAST_CRYPTO && defined(__x86_64__)
+	if (use_aesni(keylen) && aesni_ctr_init(&c->u.ni, key, keylen, iv) == 0) {
+		c->fast = 1;
+		return 0;
+	}
+#endif
+	if (ctr_start(idx, iv, key, (int)keylen, 0, CTR_COUNTER_BIG_ENDIAN, &c->u.ctr) !=
+	    CRYPT_OK) {
 		wipe(c, sizeof *c);
 		return ERR_CRYPTO;
 	}
@@ -489,12 +514,19 @@ int aes_ctr_crypt(struct aes_ctr *c, const uint8_t *in, uint8_t *out, size_t n)
 {
 	if (n == 0)
 		return 0;
-	return ctr_encrypt(in, out, n, &c->ctr) == CRYPT_OK ? 0 : ERR_CRYPTO;
+#if DB_FAST_CRYPTO && defined(__x86_64__)
+	if (c->fast) {
+		aesni_ctr_crypt(&c->u.ni, in, out, n);
+		return 0;
+	}
+#endif
+	return ctr_encrypt(in, out, n, &c->u.ctr) == CRYPT_OK ? 0 : ERR_CRYPTO;
 }
 
 void aes_ctr_free(struct aes_ctr *c)
 {
-	(void)ctr_done(&c->ctr);
+	if (!c->fast)
+		(void)ctr_done(&c->u.ctr);
 	wipe(c, sizeof *c);
 }
 
@@ -506,7 +538,14 @@ int aes_gcm_init(struct aes_gcm *c, const uint8_t *key, size_t keylen)
 		return ERR_CRYPTO;
 	if (!aes_keylen_ok(keylen))
 		return ERR_INVALID;
-	if (gcm_init(&c->gcm, idx, key, (int)keylen) != CRYPT_OK) {
+	c->fast = 0;
+#if DB_FAST_CRYPTO && defined(__x86_64__)
+	if (use_aesni(keylen) && aesni_gcm_init(&c->u.ni, key, keylen) == 0) {
+		c->fast = 1;
+		return 0;
+	}
+#endif
+	if (gcm_init(&c->u.gcm, idx, key, (int)keylen) != CRYPT_OK) {
 		wipe(c, sizeof *c);
 		return ERR_CRYPTO;
 	}
@@ -524,19 +563,26 @@ static int gcm_run(struct aes_gcm *c, const uint8_t nonce[12], const uint8_t *aa
 	uint8_t *pin = n ? (uint8_t *)(uintptr_t)in : dummy;
 	uint8_t *pout = n ? out : dummy;
 
-	if (gcm_reset(&c->gcm) != CRYPT_OK ||
-	    gcm_add_iv(&c->gcm, nonce, 12) != CRYPT_OK ||
-	    gcm_add_aad(&c->gcm, aadlen ? aad : dummy, aadlen) != CRYPT_OK)
+#if DB_FAST_CRYPTO && defined(__x86_64__)
+	if (c->fast) {
+		aesni_gcm_crypt(&c->u.ni, nonce, aad, aadlen, in, out, n, tag,
+				direction == GCM_DECRYPT);
+		return 0;
+	}
+#endif
+	if (gcm_reset(&c->u.gcm) != CRYPT_OK ||
+	    gcm_add_iv(&c->u.gcm, nonce, 12) != CRYPT_OK ||
+	    gcm_add_aad(&c->u.gcm, aadlen ? aad : dummy, aadlen) != CRYPT_OK)
 		return ERR_CRYPTO;
 	/* gcm_process(state, pt, ptlen, ct, direction): pt is the output when decrypting */
 	if (direction == GCM_ENCRYPT) {
-		if (gcm_process(&c->gcm, pin, n, pout, GCM_ENCRYPT) != CRYPT_OK)
+		if (gcm_process(&c->u.gcm, pin, n, pout, GCM_ENCRYPT) != CRYPT_OK)
 			return ERR_CRYPTO;
 	} else {
-		if (gcm_process(&c->gcm, pout, n, pin, GCM_DECRYPT) != CRYPT_OK)
+		if (gcm_process(&c->u.gcm, pout, n, pin, GCM_DECRYPT) != CRYPT_OK)
 			return ERR_CRYPTO;
 	}
-	if (gcm_done(&c->gcm, tag, &taglen) != CRYPT_OK || taglen != 16)
+	if (gcm_done(&c->u.gcm, tag, &taglen) != CRYPT_OK || taglen != 16)
 		return ERR_CRYPTO;
 	return 0;
 }

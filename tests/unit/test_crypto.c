@@ -834,6 +834,43 @@ static void test_rand_ltc_prng(void)
 	ecc_free(&k);
 }
 
+/* The same AES vectors again on libtomcrypt's portable code, with the fast paths
+ * (crypto/aesni.c) switched off; main() has already run them with the fast paths on. */
+static void test_aes_portable(void)
+{
+	int was = crypto_fast_set(0);
+	struct aes_ctr c;
+	static const uint8_t key[16], iv[16];
+
+	CHECK_OK(aes_ctr_init(&c, key, 16, iv));
+	CHECK(c.fast == 0);
+	aes_ctr_free(&c);
+	test_aes_fips197();
+	test_aes_ctr_sp800_38a();
+	test_aes_ctr_counter_carry();
+	test_aes_gcm();
+	crypto_fast_set(was);
+}
+
+/* On a CPU with AES-NI the default contexts must really take the fast path (so that the
+ * vectors above exercised it); AES-192 always stays portable. */
+static void test_aes_fast_selected(void)
+{
+	static const uint8_t key[32], iv[16];
+	struct aes_ctr c;
+	struct aes_gcm g;
+
+	CHECK_OK(aes_ctr_init(&c, key, 16, iv));
+	CHECK(c.fast == aesni_available());
+	aes_ctr_free(&c);
+	CHECK_OK(aes_ctr_init(&c, key, 24, iv));
+	CHECK(c.fast == 0);
+	aes_ctr_free(&c);
+	CHECK_OK(aes_gcm_init(&g, key, 32));
+	CHECK(g.fast == aesni_available());
+	aes_gcm_free(&g);
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -848,6 +885,8 @@ int main(int argc, char **argv)
 	RUN(test_aes_ctr_sp800_38a);
 	RUN(test_aes_ctr_counter_carry);
 	RUN(test_aes_gcm);
+	RUN(test_aes_fast_selected);
+	RUN(test_aes_portable);
 	RUN(test_chacha20_ietf);
 	RUN(test_chacha20_djb);
 	RUN(test_chacha20_layouts);
