@@ -155,9 +155,14 @@
 /* Extensions accepted in one EXT_INFO (RFC 8308), and user names kept (for logs). */
 #define DB_MAX_EXTENSIONS    32
 #define DB_MAX_USERNAME      256
-/* Channel receive window (-W): Dropbear's default 24576 keeps RSS per channel small;
- * larger is faster on long fat links. The maximum is Dropbear's 10 MB. */
+/* Channel receive window: each channel starts with DB_RECV_WINDOW (Dropbear's 24576,
+ * small RSS per idle channel) and doubles it at a window adjust while data flows and
+ * the local fd keeps up (nothing queued), up to DB_RECV_WINDOW_GROW (as OpenSSH's
+ * window grows): bulk transfers are not stopped by the window every 24 KiB, an idle or
+ * interactive channel stays small. -W sets a fixed window instead, as in Dropbear
+ * (from 1 up to Dropbear's 10 MB maximum), which is then also the cap. */
 #define DB_RECV_WINDOW       24576
+#define DB_RECV_WINDOW_GROW  (2 * 1024 * 1024)
 #define DB_MAX_RECV_WINDOW   (10 * 1024 * 1024)
 /* Paths we keep (home, shell, authorized_keys). */
 #define DB_MAX_PATH          4096

@@ -76,7 +76,7 @@ static void usage(FILE *f)
 	        "-L <[listenaddress:]listenport:remotehost:remoteport> Local port forwarding\n"
 	        "-g    Allow remote hosts to connect to forwarded ports\n"
 	        "-R <[listenaddress:]listenport:remotehost:remoteport> Remote port forwarding\n"
-	        "-W <receive_window_buffer> (default %d, larger may be faster, max 10MB)\n"
+	        "-W <receive_window_buffer> fixed (default %d growing to %d, max 10MB)\n"
 	        "-K <keepalive>  (0 is never, default 0)\n"
 	        "-I <idle_timeout>  (0 is never, default 0)\n"
 	        "-B <endhost:endport> Netcat-alike forwarding\n"
@@ -87,7 +87,7 @@ static void usage(FILE *f)
 	        "-C    Compression   -4/-6 IPv4/IPv6 only   -n stdin from /dev/null\n"
 	        "-V    Version\n"
 	        "-v    verbose (repeatable)\n",
-	        DB_VERSION, DB_RECV_WINDOW);
+	        DB_VERSION, DB_RECV_WINDOW, DB_RECV_WINDOW_GROW);
 }
 
 /* One line on stderr ("dbclient: ...", control characters replaced) and status 255: a
@@ -661,8 +661,6 @@ static void resolve(struct cmdline *cl)
 	o->tty = cl->tty;
 	if (o->subsystem && !o->command)
 		cli_die("-s needs a subsystem name as the command");
-	if (!o->recv_window)
-		o->recv_window = DB_RECV_WINDOW;
 	o->verbose = cl->verbose;
 }
 

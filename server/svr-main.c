@@ -47,7 +47,7 @@ static void usage(FILE *f)
 	        "-j              Disable local port forwarding\n"
 	        "-k              Disable remote port forwarding\n"
 	        "-a              Allow connections to forwarded ports from any host\n"
-	        "-W bytes        Receive window (default %d, max %d)\n"
+	        "-W bytes        Fixed receive window (default %d growing to %d; max %d)\n"
 	        "-K secs         Keepalive interval (0 is never, default 0)\n"
 	        "-I secs         Idle timeout (0 is never, default 0)\n"
 	        "-M secs         Maximum session time (0 is unlimited, default 0)\n"
@@ -59,7 +59,7 @@ static void usage(FILE *f)
 	        "-h              This help\n",
 	        DB_VERSION, DB_ED25519_HOST_KEY, DB_ECDSA_HOST_KEY, DB_RSA_HOST_KEY, DB_PIDFILE,
 	        DB_MAX_LISTEN, DB_DEFAULT_PORT, DB_MAX_AUTH_TRIES, DB_RECV_WINDOW,
-	        DB_MAX_RECV_WINDOW);
+	        DB_RECV_WINDOW_GROW, DB_MAX_RECV_WINDOW);
 }
 
 /* A whole decimal number in [min, max]; 0 on success, one line and -1 otherwise. */
@@ -167,7 +167,7 @@ int server_main(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	o.pidfile = DB_PIDFILE;
 	o.max_auth_tries = DB_MAX_AUTH_TRIES;
-	o.recv_window = DB_RECV_WINDOW;
+	o.recv_window = 0; /* grows from DB_RECV_WINDOW up to DB_RECV_WINDOW_GROW */
 	o.argc = argc;
 	o.argv = argv;
 	o.child_fd = -1;

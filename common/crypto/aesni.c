@@ -86,7 +86,7 @@ TGT static void expand256(struct aesni_key *k, const uint8_t *key)
 	k->rounds = 14;
 }
 
-static int setkey(struct aesni_key *k, const uint8_t *key, size_t keylen)
+static int ni_setkey(struct aesni_key *k, const uint8_t *key, size_t keylen)
 {
 	if (keylen == 16)
 		expand128(k, key);
@@ -152,7 +152,7 @@ TGT static __m128i ctr_next(struct aesni_ctr *c)
 
 int aesni_ctr_init(struct aesni_ctr *c, const uint8_t *key, size_t keylen, const uint8_t iv[16])
 {
-	if (setkey(&c->k, key, keylen))
+	if (ni_setkey(&c->k, key, keylen))
 		return -1;
 	c->hi = load_be(iv);
 	c->lo = load_be(iv + 8);
@@ -301,7 +301,7 @@ TGT static void gcm_init_h(struct aesni_gcm *g)
 
 int aesni_gcm_init(struct aesni_gcm *g, const uint8_t *key, size_t keylen)
 {
-	if (setkey(&g->k, key, keylen))
+	if (ni_setkey(&g->k, key, keylen))
 		return -1;
 	gcm_init_h(g);
 	return 0;
