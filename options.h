@@ -85,8 +85,10 @@
 #define DB_MAC_SHA1          0 /* hmac-sha1, hmac-sha1-etm@openssh.com: off */
 #define DB_COMPRESSION       DB_FULL /* zlib, zlib@openssh.com: links zlib, ~25 KB */
 /* x86-64 fast paths beside libtomcrypt's portable code, chosen once from CPUID
- * (common/crypto/aesni.c: AES-CTR, AES-GCM on AES-NI + PCLMULQDQ). Cost in the static
- * musl binary: see the commit adding it / README Performance. */
+ * (common/crypto/: AES-CTR and AES-GCM on AES-NI + PCLMULQDQ, SHA-256 on SHA-NI); off
+ * in MINIMAL. Cost in the static musl binary (make STATIC=1): AES-NI/GCM +3.5 KB of
+ * text (552049 -> 555601), SHA-NI about +0.6 KB; the file stayed 588056 bytes (page
+ * padding). */
 #ifndef DB_FAST_CRYPTO
 #define DB_FAST_CRYPTO       DB_FULL
 #endif

@@ -2,6 +2,7 @@
  * ChaCha20 and Poly1305, and our random generator (a fast-key-erasure ChaCha20
  * keystream seeded from getrandom()). base64 lives in base64.c. */
 #include "crypto.h"
+#include "crypto/sha256ni.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -269,9 +270,56 @@ struct hash_impl {
 	const char *name;
 };
 
+static int fast_enabled = 1;
+
+int crypto_fast_set(int on)
+{
+	int was = fast_enabled;
+	fast_enabled = on;
+	return was;
+}
+
+/* libtomcrypt's sha256_process with whole blocks on SHA-NI when the CPU has it. It
+ * keeps libtomcrypt's state (length in bits, curlen, buf) exactly as sha256_process
+ * would, so sha256_done finishes it and the paths may be mixed. */
+static int sha256_proc(hash_state *md, const unsigned char *in, unsigned long n)
+{
+#if DB_FAST_CRYPTO && defined(__x86_64__)
+	struct sha256_state *s = &md->sha256;
+
+	if (!fast_enabled || !sha256ni_available())
+		return sha256_process(md, in, n);
+	if (s->curlen >= sizeof s->buf || s->length + (ulong64)n * 8 < s->length)
+		return CRYPT_INVALID_ARG;
+	while (n) {
+		if (s->curlen == 0 && n >= 64) {
+			size_t nb = n / 64;
+			sha256ni_blocks((uint32_t *)s->state, in, nb);
+			s->length += (ulong64)nb * 512;
+			in += nb * 64;
+			n -= nb * 64;
+		} else {
+			size_t m = 64 - s->curlen < n ? 64 - s->curlen : n;
+			memcpy(s->buf + s->curlen, in, m);
+			s->curlen += (ulong32)m;
+			in += m;
+			n -= m;
+			if (s->curlen == 64) {
+				sha256ni_blocks((uint32_t *)s->state, s->buf, 1);
+				s->length += 512;
+				s->curlen = 0;
+			}
+		}
+	}
+	return CRYPT_OK;
+#else
+	return sha256_process(md, in, n);
+#endif
+}
+
 static const struct hash_impl hash_impls[] = {
 	[HASH_SHA1] = { sha1_init, sha1_process, sha1_done, 20, 64, "sha1" },
-	[HASH_SHA256] = { sha256_init, sha256_process, sha256_done, 32, 64, "sha256" },
+	[HASH_SHA256] = { sha256_init, sha256_proc, sha256_done, 32, 64, "sha256" },
 	[HASH_SHA384] = { sha384_init, sha512_process, sha384_done, 48, 128, "sha384" },
 	[HASH_SHA512] = { sha512_init, sha512_process, sha512_done, 64, 128, "sha512" },
 };
@@ -470,15 +518,6 @@ static int aes_index(void)
 /* RFC 4344 section 4: the whole 16-byte block is one big-endian counter. ctrlen 0 in
  * the mode word means "the full block"; LTC_CTR_RFC3686 (increment before the first
  * block, 32-bit counter) must not be set. */
-static int fast_enabled = 1;
-
-int crypto_fast_set(int on)
-{
-	int was = fast_enabled;
-	fast_enabled = on;
-	return was;
-}
-
 #if DB_FAST_CRYPTO && defined(__x86_64__)
 /* AES-192 (aes192-ctr only) stays on the portable path. */
 static int use_aesni(size_t keylen)

@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include "crypto.h"
+#include "crypto/sha256ni.h"
+#include "options.h"
 #include "err.h"
 #include "harness.h"
 #include "util.h"
@@ -834,9 +836,10 @@ static void test_rand_ltc_prng(void)
 	ecc_free(&k);
 }
 
-/* The same AES vectors again on libtomcrypt's portable code, with the fast paths
- * (crypto/aesni.c) switched off; main() has already run them with the fast paths on. */
-static void test_aes_portable(void)
+/* The same hash, HMAC and AES vectors again on libtomcrypt's portable code, with the
+ * fast paths (crypto/aesni.c, crypto/sha256ni.c) switched off; main() has already run
+ * them with the fast paths on. */
+static void test_portable_paths(void)
 {
 	int was = crypto_fast_set(0);
 	struct aes_ctr c;
@@ -845,6 +848,10 @@ static void test_aes_portable(void)
 	CHECK_OK(aes_ctr_init(&c, key, 16, iv));
 	CHECK(c.fast == 0);
 	aes_ctr_free(&c);
+	test_sha_vectors();
+	test_sha_million_a();
+	test_hmac_vectors();
+	test_hmac_pieces_and_reuse();
 	test_aes_fips197();
 	test_aes_ctr_sp800_38a();
 	test_aes_ctr_counter_carry();
@@ -869,6 +876,13 @@ static void test_aes_fast_selected(void)
 	CHECK_OK(aes_gcm_init(&g, key, 32));
 	CHECK(g.fast == aesni_available());
 	aes_gcm_free(&g);
+#if DB_FAST_CRYPTO && defined(__x86_64__)
+	/* our CPUID reading agrees with the compiler's */
+	CHECK(aesni_available() == (__builtin_cpu_supports("aes") && __builtin_cpu_supports("pclmul") &&
+				    __builtin_cpu_supports("ssse3") && __builtin_cpu_supports("sse4.1")));
+	CHECK(sha256ni_available() == (__builtin_cpu_supports("sha") && __builtin_cpu_supports("ssse3") &&
+				       __builtin_cpu_supports("sse4.1")));
+#endif
 }
 
 int main(int argc, char **argv)
@@ -886,7 +900,7 @@ int main(int argc, char **argv)
 	RUN(test_aes_ctr_counter_carry);
 	RUN(test_aes_gcm);
 	RUN(test_aes_fast_selected);
-	RUN(test_aes_portable);
+	RUN(test_portable_paths);
 	RUN(test_chacha20_ietf);
 	RUN(test_chacha20_djb);
 	RUN(test_chacha20_layouts);
