@@ -836,8 +836,8 @@ static void test_rand_ltc_prng(void)
 	ecc_free(&k);
 }
 
-/* The same hash, HMAC and AES vectors again on libtomcrypt's portable code, with the
- * fast paths (crypto/aesni.c, crypto/sha256ni.c) switched off; main() has already run
+/* The same hash, HMAC, AES, ChaCha20 and Poly1305 vectors again on libtomcrypt's portable code, with the
+ * fast paths (crypto/aesni.c, sha256ni.c, chacha_avx2.c) switched off; main() has already run
  * them with the fast paths on. */
 static void test_portable_paths(void)
 {
@@ -856,6 +856,9 @@ static void test_portable_paths(void)
 	test_aes_ctr_sp800_38a();
 	test_aes_ctr_counter_carry();
 	test_aes_gcm();
+	test_chacha20_djb();
+	test_chacha20_layouts();
+	test_poly1305();
 	crypto_fast_set(was);
 }
 
