@@ -3,6 +3,7 @@
  * keystream seeded from getrandom()). base64 lives in base64.c. */
 #include "crypto.h"
 #include "crypto/chacha_avx2.h"
+#include "crypto/poly1305_64.h"
 #include "crypto/sha256ni.h"
 
 #include <errno.h>
@@ -707,6 +708,12 @@ int poly1305_mac(const uint8_t key[32], const uint8_t *p, size_t n, uint8_t tag[
 	static const uint8_t empty[1];
 	unsigned long taglen = 16;
 
+#if HAVE_POLY1305_64
+	if (fast_enabled) {
+		poly1305_64(key, p, n, tag);
+		return 0;
+	}
+#endif
 	if (poly1305_memory(key, 32, n ? p : empty, n, tag, &taglen) != CRYPT_OK || taglen != 16)
 		return ERR_CRYPTO;
 	return 0;

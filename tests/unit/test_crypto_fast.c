@@ -3,7 +3,8 @@
  * pieces (partial blocks carried between calls), counters placed just below a 32-, 64-
  * and 128-bit wrap, GCM with and without AAD, in place and not, with a forged tag
  * rejected by both; SHA-256 and HMAC-SHA2-256 over random lengths fed in random pieces,
- * switching paths in the middle of one hash; ChaCha20 on random lengths and counters. The published vectors run through both paths in test_crypto.c. */
+ * switching paths in the middle of one hash; ChaCha20 on random lengths and
+ * counters; Poly1305 (64-bit limbs) on random and all-ones keys and messages. The published vectors run through both paths in test_crypto.c. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -217,6 +218,64 @@ static void test_chacha_cross(void)
 	}
 }
 
+/* Poly1305 with 64-bit limbs against libtomcrypt's, on random keys and lengths, and on
+ * keys and messages of all ones (the largest limbs and carries, h near p). */
+static void test_poly1305_cross(void)
+{
+	static uint8_t in[MAXN + 16];
+
+	for (int it = 0; it < 400; it++) {
+		uint8_t key[32], a[16], b[16];
+		size_t n = it < 40 ? (size_t)it : rnd(MAXN), off = rnd(16);
+
+		(void)rand_bytes(key, sizeof key);
+		(void)rand_bytes(in, sizeof in);
+		if (it % 5 == 1) {
+			memset(key, 0xff, sizeof key);
+			memset(in, 0xff, sizeof in);
+		}
+		crypto_fast_set(0);
+		CHECK_OK(poly1305_mac(key, in + off, n, a));
+		crypto_fast_set(1);
+		CHECK_OK(poly1305_mac(key, in + off, n, b));
+		CHECK_MEM(a, b, 16);
+	}
+}
+
+/* RFC 8439 appendix A.3 vectors #5 to #9: the final reduction's edge cases (h at or
+ * just above p, carries through every limb), on both paths. */
+static void test_poly1305_edges(void)
+{
+	static const struct {
+		const char *key, *msg, *tag;
+	} v[] = {
+		{ "02", "ffffffffffffffffffffffffffffffff", "03" },
+		{ "02000000000000000000000000000000ffffffffffffffffffffffffffffffff",
+		  "02000000000000000000000000000000", "03" },
+		{ "01",
+		  "ffffffffffffffffffffffffffffffff"
+		  "f0ffffffffffffffffffffffffffffff"
+		  "11000000000000000000000000000000", "05" },
+		{ "01",
+		  "ffffffffffffffffffffffffffffffff"
+		  "fbfefefefefefefefefefefefefefefe"
+		  "01010101010101010101010101010101", "00" },
+		{ "02", "fdffffffffffffffffffffffffffffff", "faffffffffffffffffffffffffffffff" },
+	};
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+		uint8_t key[32] = { 0 }, msg[48], tag[16] = { 0 }, got[16];
+		size_t mn = hex2bin(v[i].msg, msg, sizeof msg);
+
+		hex2bin(v[i].key, key, sizeof key);
+		hex2bin(v[i].tag, tag, sizeof tag);
+		for (int fast = 0; fast < 2; fast++) {
+			crypto_fast_set(fast);
+			CHECK_OK(poly1305_mac(key, msg, mn, got));
+			CHECK_MEM(got, tag, 16);
+		}
+	}
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -226,5 +285,7 @@ int main(int argc, char **argv)
 	RUN(test_gcm_cross);
 	RUN(test_sha256_cross);
 	RUN(test_chacha_cross);
+	RUN(test_poly1305_cross);
+	RUN(test_poly1305_edges);
 	return harness_done(argv[0]);
 }
