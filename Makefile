@@ -206,3 +206,8 @@ uninstall:
 
 clean:
 	rm -rf $(BUILD)
+
+# make bench: throughput per cipher of our pair and the references' (tests/bench/).
+# QUICK=1: under a minute. Needs root (a throwaway user, as the interop tests).
+bench: all
+	@QUICK=$(QUICK) /usr/bin/python3 tests/bench/throughput.py

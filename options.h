@@ -84,6 +84,15 @@
 #define DB_MAC_SHA2          DB_FULL /* hmac-sha2-256/512 and their -etm@openssh.com */
 #define DB_MAC_SHA1          0 /* hmac-sha1, hmac-sha1-etm@openssh.com: off */
 #define DB_COMPRESSION       DB_FULL /* zlib, zlib@openssh.com: links zlib, ~25 KB */
+/* Fast paths beside libtomcrypt's portable code (common/crypto/): AES-CTR and AES-GCM
+ * on AES-NI + PCLMULQDQ, SHA-256 on SHA-NI, ChaCha20 on AVX2 (each chosen once from
+ * CPUID, x86-64 only), Poly1305 with 64-bit limbs (any compiler with __int128). Off
+ * in MINIMAL. Cost in the static musl binary (make STATIC=1): +7.8 KB of text (552065
+ * -> 559825: aesni 3.4 KB, chacha_avx2 2.1 KB, poly1305_64 1.1 KB, sha256ni 0.8 KB),
+ * file 588056 -> 592152 bytes. */
+#ifndef DB_FAST_CRYPTO
+#define DB_FAST_CRYPTO       DB_FULL
+#endif
 
 /* ---- server */
 /* Listening addresses (-p) one dropbear may have; Dropbear's own limit. */
@@ -161,9 +170,19 @@
 /* Extensions accepted in one EXT_INFO (RFC 8308), and user names kept (for logs). */
 #define DB_MAX_EXTENSIONS    32
 #define DB_MAX_USERNAME      256
-/* Channel receive window (-W): Dropbear's default 24576 keeps RSS per channel small;
- * larger is faster on long fat links. The maximum is Dropbear's 10 MB. */
+/* Channel receive window: each channel starts with DB_RECV_WINDOW (Dropbear's 24576,
+ * small RSS per idle channel) and doubles it at a window adjust while data flows and
+ * the local fd keeps up (nothing queued), up to DB_RECV_WINDOW_GROW (as OpenSSH's
+ * window grows): bulk transfers are not stopped by the window every 24 KiB, an idle or
+ * interactive channel stays small. -W sets a fixed window instead, as in Dropbear
+ * (from 1 up to Dropbear's 10 MB maximum), which is then also the cap. */
 #define DB_RECV_WINDOW       24576
+/* OFF for now (= DB_RECV_WINDOW): with larger windows tests/interop
+ * test_paramiko_10_channels intermittently gets one channel's data wrong -- with the
+ * growth to 2 MiB or 256 KiB, and on main with a fixed -W 2097152 too (about 1 run in
+ * 3), so the bug predates the growth and larger windows expose it. Raise this (OpenSSH
+ * grows to 2 MiB) once that is found; the unit test covers the growth either way. */
+#define DB_RECV_WINDOW_GROW  DB_RECV_WINDOW
 #define DB_MAX_RECV_WINDOW   (10 * 1024 * 1024)
 /* Paths we keep (home, shell, authorized_keys). */
 #define DB_MAX_PATH          4096

@@ -679,8 +679,6 @@ static void resolve(struct cmdline *cl)
 	o->tty = cl->tty;
 	if (o->subsystem && !o->command)
 		cli_die("-s needs a subsystem name as the command");
-	if (!o->recv_window)
-		o->recv_window = DB_RECV_WINDOW;
 	o->verbose = cl->verbose;
 }
 

@@ -91,7 +91,7 @@ struct cli_opts {
 	unsigned connect_timeout; /* ConnectTimeout seconds, 0: the system's */
 	unsigned keepalive;    /* -K, ServerAliveInterval seconds, 0: never */
 	unsigned idle_timeout; /* -I seconds, 0: never */
-	uint32_t recv_window;  /* -W */
+	uint32_t recv_window;  /* -W (fixed); 0: default growth */
 	int family;            /* -4 / -6: AF_INET / AF_INET6, 0: either */
 	/* forwarding: parsed here, acted on by the forwarding files (hooks below) */
 	struct fwdspec local_fwd[DB_MAX_CLI_FWDS];  /* -L, LocalForward */

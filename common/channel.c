@@ -166,22 +166,32 @@ static uint32_t window_freed(const struct channel *ch)
 }
 
 /* RFC 4254 5.2: re-advertise once half the window is free, so that the peer is never
- * stopped by a window we could have opened, without an adjust per packet. */
+ * stopped by a window we could have opened, without an adjust per packet. When the
+ * peer has used half the window and the fd took all of it (nothing queued), data is
+ * flowing faster than the window lets it: double the window, up to the table's cap.
+ * The queue only ever holds what the fd did not take, so a larger window costs memory
+ * only while a consumer is slower than the link, and a channel that moves little data
+ * never grows. */
 static int maybe_adjust(struct channel *ch)
 {
-	uint32_t freed = window_freed(ch);
+	uint32_t freed = window_freed(ch), grow = 0;
 	struct buf m;
 	int r;
 
 	if (ch->sent_close || ch->got_eof || freed == 0 || freed < ch->recv_max / 2)
 		return 0;
+	if (ch->recv_max < ch->tab->window_max && !buf_avail(&ch->wq) && !buf_avail(&ch->ewq))
+		grow = min_u32(ch->recv_max, ch->tab->window_max - ch->recv_max);
+	freed += grow;
 	if ((r = conn_msg_init(&m, SSH_MSG_CHANNEL_WINDOW_ADJUST)))
 		return r;
 	if ((r = buf_put_u32(&m, ch->remote_id)) == 0 && (r = buf_put_u32(&m, freed)) == 0)
 		r = conn_send_buf(ch->tab->c, &m);
 	buf_free(&m);
-	if (r == 0)
+	if (r == 0) {
 		ch->recv_window += freed;
+		ch->recv_max += grow;
+	}
 	return r;
 }
 
@@ -552,6 +562,7 @@ int chan_table_init(struct chan_table *t, struct conn *c, const struct chan_type
 	t->c = c;
 	t->types = types;
 	t->window = window ? window : DB_RECV_WINDOW;
+	t->window_max = window ? window : DB_RECV_WINDOW_GROW;
 	t->kick_fd = -1;
 	t->last_data_ms = loop_now_ms();
 	if ((r = buf_init(&t->scratch, 0, DB_MAX_PAYLOAD)))

@@ -160,7 +160,8 @@ typedef void (*chan_global_reply_fn)(struct chan_table *t, int success, struct b
 struct chan_table {
 	struct conn *c;
 	const struct chan_type *const *types; /* accepted from the peer, NULL-terminated */
-	uint32_t window;                      /* our receive window for new channels (-W) */
+	uint32_t window;                      /* our first receive window for new channels */
+	uint32_t window_max;                  /* ... which grows up to this (= window with -W) */
 	chan_global_fn global_request;        /* NULL: every global request fails */
 	chan_global_reply_fn global_reply;    /* may be NULL */
 	/* A channel was freed (after its cleanup; nopen already counts it out). May be
@@ -176,7 +177,9 @@ struct chan_table {
 	int kick_registered;
 };
 
-/* Sets up an empty table for c; types may be NULL (the peer may open nothing). */
+/* Sets up an empty table for c; types may be NULL (the peer may open nothing). window
+ * is the receive window of every channel, fixed (-W); 0 is the default: DB_RECV_WINDOW
+ * growing up to DB_RECV_WINDOW_GROW while data flows. */
 int chan_table_init(struct chan_table *t, struct conn *c, const struct chan_type *const *types,
                     uint32_t window);
 /* Frees every channel (cleanup hooks, fds) and the table's own resources. */

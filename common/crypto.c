@@ -2,6 +2,9 @@
  * ChaCha20 and Poly1305, and our random generator (a fast-key-erasure ChaCha20
  * keystream seeded from getrandom()). base64 lives in base64.c. */
 #include "crypto.h"
+#include "crypto/chacha_avx2.h"
+#include "crypto/poly1305_64.h"
+#include "crypto/sha256ni.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -269,9 +272,56 @@ struct hash_impl {
 	const char *name;
 };
 
+static int fast_enabled = 1;
+
+int crypto_fast_set(int on)
+{
+	int was = fast_enabled;
+	fast_enabled = on;
+	return was;
+}
+
+/* libtomcrypt's sha256_process with whole blocks on SHA-NI when the CPU has it. It
+ * keeps libtomcrypt's state (length in bits, curlen, buf) exactly as sha256_process
+ * would, so sha256_done finishes it and the paths may be mixed. */
+static int sha256_proc(hash_state *md, const unsigned char *in, unsigned long n)
+{
+#if DB_FAST_CRYPTO && defined(__x86_64__)
+	struct sha256_state *s = &md->sha256;
+
+	if (!fast_enabled || !sha256ni_available())
+		return sha256_process(md, in, n);
+	if (s->curlen >= sizeof s->buf || s->length + (ulong64)n * 8 < s->length)
+		return CRYPT_INVALID_ARG;
+	while (n) {
+		if (s->curlen == 0 && n >= 64) {
+			size_t nb = n / 64;
+			sha256ni_blocks((uint32_t *)s->state, in, nb);
+			s->length += (ulong64)nb * 512;
+			in += nb * 64;
+			n -= nb * 64;
+		} else {
+			size_t m = 64 - s->curlen < n ? 64 - s->curlen : n;
+			memcpy(s->buf + s->curlen, in, m);
+			s->curlen += (ulong32)m;
+			in += m;
+			n -= m;
+			if (s->curlen == 64) {
+				sha256ni_blocks((uint32_t *)s->state, s->buf, 1);
+				s->length += 512;
+				s->curlen = 0;
+			}
+		}
+	}
+	return CRYPT_OK;
+#else
+	return sha256_process(md, in, n);
+#endif
+}
+
 static const struct hash_impl hash_impls[] = {
 	[HASH_SHA1] = { sha1_init, sha1_process, sha1_done, 20, 64, "sha1" },
-	[HASH_SHA256] = { sha256_init, sha256_process, sha256_done, 32, 64, "sha256" },
+	[HASH_SHA256] = { sha256_init, sha256_proc, sha256_done, 32, 64, "sha256" },
 	[HASH_SHA384] = { sha384_init, sha512_process, sha384_done, 48, 128, "sha384" },
 	[HASH_SHA512] = { sha512_init, sha512_process, sha512_done, 64, 128, "sha512" },
 };
@@ -470,6 +520,14 @@ static int aes_index(void)
 /* RFC 4344 section 4: the whole 16-byte block is one big-endian counter. ctrlen 0 in
  * the mode word means "the full block"; LTC_CTR_RFC3686 (increment before the first
  * block, 32-bit counter) must not be set. */
+#if DB_FAST_CRYPTO && defined(__x86_64__)
+/* AES-192 (aes192-ctr only) stays on the portable path. */
+static int use_aesni(size_t keylen)
+{
+	return fast_enabled && keylen != 24 && aesni_available();
+}
+#endif
+
 int aes_ctr_init(struct aes_ctr *c, const uint8_t *key, size_t keylen, const uint8_t iv[16])
 {
 	int idx = aes_index();
@@ -478,7 +536,15 @@ int aes_ctr_init(struct aes_ctr *c, const uint8_t *key, size_t keylen, const uin
 		return ERR_CRYPTO;
 	if (!aes_keylen_ok(keylen))
 		return ERR_INVALID;
-	if (ctr_start(idx, iv, key, (int)keylen, 0, CTR_COUNTER_BIG_ENDIAN, &c->ctr) != CRYPT_OK) {
+	c->fast = 0;
+#if DB_FAST_CRYPTO && defined(__x86_64__)
+	if (use_aesni(keylen) && aesni_ctr_init(&c->u.ni, key, keylen, iv) == 0) {
+		c->fast = 1;
+		return 0;
+	}
+#endif
+	if (ctr_start(idx, iv, key, (int)keylen, 0, CTR_COUNTER_BIG_ENDIAN, &c->u.ctr) !=
+	    CRYPT_OK) {
 		wipe(c, sizeof *c);
 		return ERR_CRYPTO;
 	}
@@ -489,12 +555,19 @@ int aes_ctr_crypt(struct aes_ctr *c, const uint8_t *in, uint8_t *out, size_t n)
 {
 	if (n == 0)
 		return 0;
-	return ctr_encrypt(in, out, n, &c->ctr) == CRYPT_OK ? 0 : ERR_CRYPTO;
+#if DB_FAST_CRYPTO && defined(__x86_64__)
+	if (c->fast) {
+		aesni_ctr_crypt(&c->u.ni, in, out, n);
+		return 0;
+	}
+#endif
+	return ctr_encrypt(in, out, n, &c->u.ctr) == CRYPT_OK ? 0 : ERR_CRYPTO;
 }
 
 void aes_ctr_free(struct aes_ctr *c)
 {
-	(void)ctr_done(&c->ctr);
+	if (!c->fast)
+		(void)ctr_done(&c->u.ctr);
 	wipe(c, sizeof *c);
 }
 
@@ -506,7 +579,14 @@ int aes_gcm_init(struct aes_gcm *c, const uint8_t *key, size_t keylen)
 		return ERR_CRYPTO;
 	if (!aes_keylen_ok(keylen))
 		return ERR_INVALID;
-	if (gcm_init(&c->gcm, idx, key, (int)keylen) != CRYPT_OK) {
+	c->fast = 0;
+#if DB_FAST_CRYPTO && defined(__x86_64__)
+	if (use_aesni(keylen) && aesni_gcm_init(&c->u.ni, key, keylen) == 0) {
+		c->fast = 1;
+		return 0;
+	}
+#endif
+	if (gcm_init(&c->u.gcm, idx, key, (int)keylen) != CRYPT_OK) {
 		wipe(c, sizeof *c);
 		return ERR_CRYPTO;
 	}
@@ -524,19 +604,26 @@ static int gcm_run(struct aes_gcm *c, const uint8_t nonce[12], const uint8_t *aa
 	uint8_t *pin = n ? (uint8_t *)(uintptr_t)in : dummy;
 	uint8_t *pout = n ? out : dummy;
 
-	if (gcm_reset(&c->gcm) != CRYPT_OK ||
-	    gcm_add_iv(&c->gcm, nonce, 12) != CRYPT_OK ||
-	    gcm_add_aad(&c->gcm, aadlen ? aad : dummy, aadlen) != CRYPT_OK)
+#if DB_FAST_CRYPTO && defined(__x86_64__)
+	if (c->fast) {
+		aesni_gcm_crypt(&c->u.ni, nonce, aad, aadlen, in, out, n, tag,
+				direction == GCM_DECRYPT);
+		return 0;
+	}
+#endif
+	if (gcm_reset(&c->u.gcm) != CRYPT_OK ||
+	    gcm_add_iv(&c->u.gcm, nonce, 12) != CRYPT_OK ||
+	    gcm_add_aad(&c->u.gcm, aadlen ? aad : dummy, aadlen) != CRYPT_OK)
 		return ERR_CRYPTO;
 	/* gcm_process(state, pt, ptlen, ct, direction): pt is the output when decrypting */
 	if (direction == GCM_ENCRYPT) {
-		if (gcm_process(&c->gcm, pin, n, pout, GCM_ENCRYPT) != CRYPT_OK)
+		if (gcm_process(&c->u.gcm, pin, n, pout, GCM_ENCRYPT) != CRYPT_OK)
 			return ERR_CRYPTO;
 	} else {
-		if (gcm_process(&c->gcm, pout, n, pin, GCM_DECRYPT) != CRYPT_OK)
+		if (gcm_process(&c->u.gcm, pout, n, pin, GCM_DECRYPT) != CRYPT_OK)
 			return ERR_CRYPTO;
 	}
-	if (gcm_done(&c->gcm, tag, &taglen) != CRYPT_OK || taglen != 16)
+	if (gcm_done(&c->u.gcm, tag, &taglen) != CRYPT_OK || taglen != 16)
 		return ERR_CRYPTO;
 	return 0;
 }
@@ -581,6 +668,14 @@ int chacha20_xor(const uint8_t key[32], const uint8_t nonce[8], uint64_t counter
 
 	if (n == 0)
 		return 0;
+#if DB_FAST_CRYPTO && defined(__x86_64__)
+	/* eight blocks per pass: worth it from a couple of blocks on (not for the 4-byte
+	 * length or the 32-byte Poly1305 key) */
+	if (n >= 128 && fast_enabled && chacha_avx2_available()) {
+		chacha_avx2_xor(key, nonce, counter, in, out, n);
+		return 0;
+	}
+#endif
 	if (chacha_setup(&st, key, 32, 20) == CRYPT_OK &&
 	    chacha_ivctr64(&st, nonce, 8, counter) == CRYPT_OK &&
 	    chacha_crypt(&st, in, n, out) == CRYPT_OK)
@@ -613,6 +708,12 @@ int poly1305_mac(const uint8_t key[32], const uint8_t *p, size_t n, uint8_t tag[
 	static const uint8_t empty[1];
 	unsigned long taglen = 16;
 
+#if HAVE_POLY1305_64
+	if (fast_enabled) {
+		poly1305_64(key, p, n, tag);
+		return 0;
+	}
+#endif
 	if (poly1305_memory(key, 32, n ? p : empty, n, tag, &taglen) != CRYPT_OK || taglen != 16)
 		return ERR_CRYPTO;
 	return 0;

@@ -12,7 +12,14 @@
 #include <stdint.h>
 #include <tomcrypt.h>
 
+#include "crypto/aesni.h"
+
 int crypto_init(void);
+
+/* Fast paths (AES-NI, PCLMULQDQ, ...) are used where the CPU has them and DB_FAST_CRYPTO
+ * is on; crypto_fast_set(0) makes contexts initialised afterwards use the portable code
+ * (for the tests that compare both). Returns the previous setting. */
+int crypto_fast_set(int on);
 
 /* ---- random: a ChaCha20 keystream generator seeded from getrandom(), reseeded in a
  * forked child (pid change) and periodically. */
@@ -64,7 +71,11 @@ int hmac_buf(enum hash_alg alg, const uint8_t *key, size_t keylen, const void *p
 
 /* ---- AES-CTR (RFC 4344): the 16-byte counter block is incremented big-endian. */
 struct aes_ctr {
-	symmetric_CTR ctr;
+	int fast; /* 1: ni below, 0: ctr (libtomcrypt) */
+	union {
+		symmetric_CTR ctr;
+		struct aesni_ctr ni;
+	} u;
 };
 int aes_ctr_init(struct aes_ctr *c, const uint8_t *key, size_t keylen, const uint8_t iv[16]);
 int aes_ctr_crypt(struct aes_ctr *c, const uint8_t *in, uint8_t *out, size_t n);
@@ -72,7 +83,11 @@ void aes_ctr_free(struct aes_ctr *c);
 
 /* ---- AES-GCM (NIST SP 800-38D) with a 12-byte nonce and a 16-byte tag. */
 struct aes_gcm {
-	gcm_state gcm;
+	int fast;
+	union {
+		gcm_state gcm;
+		struct aesni_gcm ni;
+	} u;
 };
 int aes_gcm_init(struct aes_gcm *c, const uint8_t *key, size_t keylen);
 int aes_gcm_seal(struct aes_gcm *c, const uint8_t nonce[12], const uint8_t *aad, size_t aadlen,

@@ -43,7 +43,7 @@ struct svr_opts {
 	unsigned keepalive;        /* -K SECS, 0: never */
 	unsigned idle_timeout;     /* -I SECS, 0: never */
 	unsigned max_session;      /* -M SECS, 0: unlimited */
-	uint32_t recv_window;      /* -W BYTES, default DB_RECV_WINDOW */
+	uint32_t recv_window;      /* -W BYTES (fixed); 0: default growth */
 	const char *sftp_server;   /* -S PATH: the sftp subsystem's program */
 	int no_local_fwd;          /* -j */
 	int no_remote_fwd;         /* -k */

@@ -127,7 +127,7 @@ int server_main(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	o.pidfile = DB_PIDFILE;
 	o.max_auth_tries = DB_MAX_AUTH_TRIES;
-	o.recv_window = DB_RECV_WINDOW;
+	o.recv_window = 0; /* grows from DB_RECV_WINDOW up to DB_RECV_WINDOW_GROW */
 	o.argc = argc;
 	o.argv = argv;
 	o.child_fd = -1;

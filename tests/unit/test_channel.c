@@ -326,6 +326,70 @@ static void test_backpressure_bounded(void)
 	teardown();
 }
 
+/* The default window (table window 0) starts at DB_RECV_WINDOW and doubles at each
+ * adjust while the fd takes everything, up to DB_RECV_WINDOW_GROW; it does not grow
+ * while data waits in the queue; a -W window never grows. */
+static void test_window_grows_while_data_flows(void)
+{
+	static uint8_t chunk[DB_CHAN_MAX_DATA > 16384 ? 16384 : DB_CHAN_MAX_DATA], sink[65536];
+	struct buf p;
+	uint32_t id, n, win = DB_RECV_WINDOW, granted = DB_RECV_WINDOW, used = 0;
+	int adjusts = 0;
+
+	memset(chunk, 'g', sizeof chunk);
+	setup(0);
+	CHECK(T.window == DB_RECV_WINDOW && T.window_max == DB_RECV_WINDOW_GROW);
+	T.window_max = 64 * DB_RECV_WINDOW; /* growth is off by default for now (options.h) */
+	CHECK_OK(peer_open("test", 7, 1u << 30, DB_CHAN_MAX_DATA));
+	CHECK(next_out(&p) == SSH_MSG_CHANNEL_OPEN_CONFIRMATION);
+	fcntl(to_test[0], F_SETFL, O_NONBLOCK);
+	/* a fast consumer: read everything after each message */
+	while (adjusts < 40 && T.ch[0]->recv_max < T.window_max) {
+		size_t m = sizeof chunk < granted - used ? sizeof chunk : granted - used;
+		CHECK(m > 0);
+		if (!m)
+			break;
+		CHECK_OK(peer_data(0, chunk, m));
+		used += (uint32_t)m;
+		while (read(to_test[0], sink, sizeof sink) > 0)
+			;
+		spin();
+		while (expect(SSH_MSG_CHANNEL_WINDOW_ADJUST, &p)) {
+			CHECK_OK(buf_get_u32(&p, &id));
+			CHECK_OK(buf_get_u32(&p, &n));
+			granted += n;
+			adjusts++;
+			CHECK(T.ch[0]->recv_max >= win); /* never shrinks */
+			win = T.ch[0]->recv_max;
+		}
+		CHECK(granted - used == T.ch[0]->recv_window);
+	}
+	CHECK(T.ch[0]->recv_max == 64 * DB_RECV_WINDOW);
+	CHECK(adjusts < 20); /* doubling: a handful of steps */
+	/* at the cap: adjusts give back only what was used */
+	teardown();
+
+	/* a consumer that does not read (its pipe is full): the data queues, no adjust,
+	 * and the window stays put */
+	setup(0);
+	T.window_max = 64 * DB_RECV_WINDOW;
+	CHECK_OK(peer_open("test", 7, 1u << 30, DB_CHAN_MAX_DATA));
+	CHECK(next_out(&p) == SSH_MSG_CHANNEL_OPEN_CONFIRMATION);
+	fcntl(to_test[1], F_SETFL, O_NONBLOCK);
+	while (write(to_test[1], sink, sizeof sink) > 0)
+		;
+	for (used = 0; used + sizeof chunk <= DB_RECV_WINDOW; used += sizeof chunk)
+		CHECK_OK(peer_data(0, chunk, sizeof chunk));
+	spin();
+	CHECK(T.ch[0]->recv_max == DB_RECV_WINDOW);
+	teardown();
+
+	/* -W: fixed */
+	setup(30000);
+	CHECK(T.window == 30000 && T.window_max == 30000);
+	teardown();
+}
+
 static void test_read_respects_peer_window(void)
 {
 	uint8_t data[300];
@@ -643,6 +707,7 @@ int main(void)
 	RUN(test_table_full);
 	RUN(test_data_to_fd_and_window);
 	RUN(test_backpressure_bounded);
+	RUN(test_window_grows_while_data_flows);
 	RUN(test_read_respects_peer_window);
 	RUN(test_eof_and_close_both_ways);
 	RUN(test_peer_close_first_drains);

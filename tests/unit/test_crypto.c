@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include "crypto.h"
+#include "crypto/sha256ni.h"
+#include "options.h"
 #include "err.h"
 #include "harness.h"
 #include "util.h"
@@ -834,6 +836,58 @@ static void test_rand_ltc_prng(void)
 	ecc_free(&k);
 }
 
+/* The same hash, HMAC, AES, ChaCha20 and Poly1305 vectors again on libtomcrypt's portable code, with the
+ * fast paths (crypto/aesni.c, sha256ni.c, chacha_avx2.c) switched off; main() has already run
+ * them with the fast paths on. */
+static void test_portable_paths(void)
+{
+	int was = crypto_fast_set(0);
+	struct aes_ctr c;
+	static const uint8_t key[16], iv[16];
+
+	CHECK_OK(aes_ctr_init(&c, key, 16, iv));
+	CHECK(c.fast == 0);
+	aes_ctr_free(&c);
+	test_sha_vectors();
+	test_sha_million_a();
+	test_hmac_vectors();
+	test_hmac_pieces_and_reuse();
+	test_aes_fips197();
+	test_aes_ctr_sp800_38a();
+	test_aes_ctr_counter_carry();
+	test_aes_gcm();
+	test_chacha20_djb();
+	test_chacha20_layouts();
+	test_poly1305();
+	crypto_fast_set(was);
+}
+
+/* On a CPU with AES-NI the default contexts must really take the fast path (so that the
+ * vectors above exercised it); AES-192 always stays portable. */
+static void test_aes_fast_selected(void)
+{
+	static const uint8_t key[32], iv[16];
+	struct aes_ctr c;
+	struct aes_gcm g;
+
+	CHECK_OK(aes_ctr_init(&c, key, 16, iv));
+	CHECK(c.fast == aesni_available());
+	aes_ctr_free(&c);
+	CHECK_OK(aes_ctr_init(&c, key, 24, iv));
+	CHECK(c.fast == 0);
+	aes_ctr_free(&c);
+	CHECK_OK(aes_gcm_init(&g, key, 32));
+	CHECK(g.fast == aesni_available());
+	aes_gcm_free(&g);
+#if DB_FAST_CRYPTO && defined(__x86_64__)
+	/* our CPUID reading agrees with the compiler's */
+	CHECK(aesni_available() == (__builtin_cpu_supports("aes") && __builtin_cpu_supports("pclmul") &&
+				    __builtin_cpu_supports("ssse3") && __builtin_cpu_supports("sse4.1")));
+	CHECK(sha256ni_available() == (__builtin_cpu_supports("sha") && __builtin_cpu_supports("ssse3") &&
+				       __builtin_cpu_supports("sse4.1")));
+#endif
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -848,6 +902,8 @@ int main(int argc, char **argv)
 	RUN(test_aes_ctr_sp800_38a);
 	RUN(test_aes_ctr_counter_carry);
 	RUN(test_aes_gcm);
+	RUN(test_aes_fast_selected);
+	RUN(test_portable_paths);
 	RUN(test_chacha20_ietf);
 	RUN(test_chacha20_djb);
 	RUN(test_chacha20_layouts);

@@ -1,0 +1,22 @@
+/* poly1305_64.h: Poly1305 (RFC 8439 section 2.5) with three 44/44/42-bit limbs and
+ * 64x64->128-bit products, for compilers with unsigned __int128 (64-bit targets).
+ * crypto.c's poly1305_mac uses it in place of libtomcrypt's 26-bit-limb code, which
+ * needs five times the multiplications; the unit tests run both on every vector and
+ * on random messages. Plain C: no CPU check needed. */
+#ifndef POLY1305_64_H
+#define POLY1305_64_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "options.h"
+
+#if DB_FAST_CRYPTO && defined(__SIZEOF_INT128__)
+#define HAVE_POLY1305_64 1
+/* tag = Poly1305(key[32] = r || s, p[n]), one shot. */
+void poly1305_64(const uint8_t key[32], const uint8_t *p, size_t n, uint8_t tag[16]);
+#else
+#define HAVE_POLY1305_64 0
+#endif
+
+#endif
