@@ -15,6 +15,7 @@ OpenSSH's privsep directory); skipped with a reason when a peer folder is absent
 """
 import hashlib
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -302,24 +303,37 @@ def ours_offers(name):
     return name in r.stdout.decode().split()
 
 
+MINIMAL = os.path.join(ROOT, "build", "minimal", "dropbearmulti")
+
+
 @need_upstream
 def test_upstream_dbclient_to_our_server(setup, our_server):
-    """Upstream dbclient has no kex option; it prefers sntrup761x25519 first, then
-    mlkem768x25519-sha256, so it negotiates mlkem768x25519 with our server as long as
-    ours does not offer sntrup761 (the server's -Q kex decides which is expected)."""
-    want = KEX
-    for n in ("sntrup761x25519-sha512", "sntrup761x25519-sha512@openssh.com"):
-        if ours_offers(n):
-            pytest.skip("our server offers %s, which upstream dbclient prefers and cannot "
-                        "be told not to" % n)
-    mark = len(our_server.log())
-    r = run([os.path.join(UPSTREAM, "dropbearmulti"), "dbclient", "-y", "-i", setup["db_key"],
-             "-p", str(our_server.port), "%s@127.0.0.1" % setup["user"].name, command(setup)],
-            input=PAYLOAD, timeout=60, env=client_env(setup))
-    err = r.stderr.decode("utf-8", "replace")
-    assert r.returncode == 0, err + our_server.log()[mark:]
-    check_data(r)
-    assert ": %s, host key" % want in our_server.log()[mark:]
+    """Upstream dbclient has no kex option and prefers sntrup761x25519 to mlkem768x25519.
+    When our full build offers sntrup761 too, the test runs against our minimal build
+    (make MINIMAL=1: mlkem768x25519 and curve25519 only), which is the same kex code."""
+    server, want = our_server, KEX
+    if any(ours_offers(n) for n in ("sntrup761x25519-sha512",
+                                    "sntrup761x25519-sha512@openssh.com")):
+        if not os.path.exists(MINIMAL):
+            pytest.skip("our server offers sntrup761x25519 (which upstream dbclient prefers) "
+                        "and %s is not built" % MINIMAL)
+        server = Daemon(setup["dir"], "minimal").start(lambda port: [
+            MINIMAL, "dropbear", "-F", "-E", "-v", "-s", "-p", "127.0.0.1:%d" % port,
+            "-P", os.path.join(setup["dir"], "minimal.pid"), "-r", setup["hostkey"]])
+    try:
+        mark = len(server.log())
+        r = run([os.path.join(UPSTREAM, "dropbearmulti"), "dbclient", "-y", "-i",
+                 setup["db_key"], "-p", str(server.port),
+                 "%s@127.0.0.1" % setup["user"].name, command(setup)],
+                input=PAYLOAD, timeout=60, env=client_env(setup))
+        err = r.stderr.decode("utf-8", "replace")
+        assert r.returncode == 0, err + server.log()[mark:]
+        check_data(r)
+        assert re.search(r"kex with .*: %s, host key" % re.escape(want),
+                         server.log()[mark:]), server.log()[mark:]
+    finally:
+        if server is not our_server:
+            server.stop()
 
 
 # ---------------------------------------------------------------- malformed client values
