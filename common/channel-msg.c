@@ -352,11 +352,20 @@ static int on_data(struct chan_table *t, uint8_t msg, struct buf *b)
 static int on_window_adjust(struct chan_table *t, struct buf *b)
 {
 	struct channel *ch;
-	uint32_t n;
+	uint32_t id, n;
 	int r;
 
-	if ((r = get_open_channel(t, b, &ch)) || (r = buf_get_u32(b, &n)) || (r = buf_end(b)))
+	if ((r = buf_get_u32(b, &id)) || (r = buf_get_u32(b, &n)) || (r = buf_end(b)))
 		return r;
+	/* A peer may send WINDOW_ADJUST after its own CLOSE (paramiko does, from a reader
+	 * thread that measured its window before the CLOSE went out), when we may have freed
+	 * the channel already. Harmless: ignored, as OpenSSH does, not a reason to end the
+	 * connection and every other channel with it. */
+	ch = chan_get(t, id);
+	if (!ch || ch->state != CHAN_OPEN || ch->got_close) {
+		dbg(1, "window adjust for channel %u, which is not open: ignored", id);
+		return 0;
+	}
 	/* RFC 4254 5.2: the window may not grow past 2^32 - 1 */
 	if (n > UINT32_MAX - ch->send_window)
 		return ERR_PROTOCOL;

@@ -452,6 +452,11 @@ static void test_eof_and_close_both_ways(void)
 	CHECK(cleanups == 1 && T.nopen == 0);
 	/* the channel is gone: messages for it are errors */
 	CHECK(peer_data(0, "x", 1) == ERR_PROTOCOL);
+	/* but a late WINDOW_ADJUST (paramiko sends one after its CLOSE) is ignored, not a
+	 * reason to end the connection; so is one for an id never used */
+	CHECK_OK(peer_adjust(0, 1000));
+	CHECK_OK(peer_adjust(77, 1000));
+	CHECK(next_out(&p) == 0);
 	teardown();
 }
 
