@@ -1,12 +1,13 @@
 #!/usr/bin/python3
-"""Key exchange benchmark: mlkem768x25519-sha256 next to curve25519-sha256, for our
+"""Key exchange benchmark: mlkem768x25519-sha256 and sntrup761x25519-sha512 next to
+curve25519-sha256, for our
 server and client and the peers in ../shared/peers, side by side in one run.
 
 For each (client, server, kex) it makes N full connections (key exchange, public-key
 login, `true`) and prints the median wall-clock connect latency and the server's CPU
 time per connection: the growth of the listener's own and reaped children's CPU
 (/proc/PID/stat utime+stime+cutime+cstime) over the N connections, divided by N. Then
-the ratio of each mlkem768x25519 row to its curve25519 row.
+the ratio of each hybrid's row to its curve25519 row.
 
     sudo /usr/bin/python3 tests/bench/kex.py [-n 20]
 
@@ -32,7 +33,7 @@ from test_pq_mlkem import Daemon  # noqa: E402
 PEERS = os.path.abspath(os.path.join(ROOT, "..", "shared", "peers"))
 OSSH = os.path.join(PEERS, "openssh-10")
 UPSTREAM = os.path.join(PEERS, "dropbear-2026.94", "dropbearmulti")
-KEXES = ["curve25519-sha256", "mlkem768x25519-sha256"]
+KEXES = ["curve25519-sha256", "mlkem768x25519-sha256", "sntrup761x25519-sha512"]
 TICK = os.sysconf("SC_CLK_TCK")
 
 
@@ -135,11 +136,14 @@ def main():
                     rows.append((cname, sname, kex, med, cpu))
                     print("%-16s %-18s %-24s %10.1f %14.2f" % (cname, sname, kex, med * 1e3,
                                                                cpu * 1e3))
-            print("\nratio mlkem768x25519 / curve25519 (latency, server CPU):")
-            for i in range(0, len(rows), 2):
-                a, b = rows[i], rows[i + 1]
-                print("  %-16s -> %-18s %5.2f  %s" % (
-                    a[0], a[1], b[3] / a[3], "%5.2f" % (b[4] / a[4]) if a[4] else "  n/a"))
+            print("\nratio hybrid / curve25519 (latency, server CPU):")
+            k = len(KEXES)
+            for i in range(0, len(rows), k):
+                a = rows[i]
+                for b in rows[i + 1:i + k]:
+                    print("  %-16s -> %-18s %-24s %5.2f  %s" % (
+                        a[0], a[1], b[2], b[3] / a[3],
+                        "%5.2f" % (b[4] / a[4]) if a[4] else "  n/a"))
         finally:
             for s in servers:
                 s.stop()
