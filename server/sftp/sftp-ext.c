@@ -104,12 +104,10 @@ static int ext_lsetstat(struct sftp *s, uint32_t id, struct buf *b)
 {
 	char path[DB_MAX_PATH];
 	struct sftp_attr a;
-	int r;
+	uint32_t st;
 
-	if ((r = sftp_get_path(s, b, path)) || (r = sftp_get_attr(b, &a)) || (r = buf_end(b)))
-		return sftp_status(s, id, sftp_field_status(r));
-	if (s->readonly)
-		return sftp_status(s, id, SSH_FX_PERMISSION_DENIED);
+	if ((st = sftp_get_path_attr(s, b, path, &a)) != SSH_FX_OK)
+		return sftp_status(s, id, st);
 	/* a size means nothing for a link (OpenSSH refuses it too) */
 	if (a.flags & SSH_FILEXFER_ATTR_SIZE)
 		return sftp_status(s, id, SSH_FX_BAD_MESSAGE);

@@ -246,12 +246,10 @@ int sftp_setstat(struct sftp *s, uint32_t id, struct buf *b)
 {
 	char path[DB_MAX_PATH];
 	struct sftp_attr a;
-	int r;
+	uint32_t st;
 
-	if ((r = sftp_get_path(s, b, path)) || (r = sftp_get_attr(b, &a)) || (r = buf_end(b)))
-		return sftp_status(s, id, sftp_field_status(r));
-	if (s->readonly)
-		return sftp_status(s, id, SSH_FX_PERMISSION_DENIED);
+	if ((st = sftp_get_path_attr(s, b, path, &a)) != SSH_FX_OK)
+		return sftp_status(s, id, st);
 	return sftp_status_errno(s, id, sftp_apply_attr(path, -1, 0, &a) == 0);
 }
 
@@ -337,12 +335,10 @@ int sftp_mkdir(struct sftp *s, uint32_t id, struct buf *b)
 {
 	char path[DB_MAX_PATH];
 	struct sftp_attr a;
-	int r;
+	uint32_t st;
 
-	if ((r = sftp_get_path(s, b, path)) || (r = sftp_get_attr(b, &a)) || (r = buf_end(b)))
-		return sftp_status(s, id, sftp_field_status(r));
-	if (s->readonly)
-		return sftp_status(s, id, SSH_FX_PERMISSION_DENIED);
+	if ((st = sftp_get_path_attr(s, b, path, &a)) != SSH_FX_OK)
+		return sftp_status(s, id, st);
 	return sftp_status_errno(
 	        s, id,
 	        mkdir(path, a.flags & SSH_FILEXFER_ATTR_PERMISSIONS ? a.perm & 07777 : 0777) == 0);

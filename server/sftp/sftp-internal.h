@@ -56,6 +56,9 @@ int sftp_name1(struct sftp *s, uint32_t id, const char *name);
 int sftp_get_path(struct sftp *s, struct buf *b, char *out);
 uint32_t sftp_field_status(int r);
 int sftp_get_attr(struct buf *b, struct sftp_attr *a);
+/* The "string path, ATTRS" body of SETSTAT, LSETSTAT and MKDIR, which change the file
+ * system: SSH_FX_OK, or the status to answer (malformed field, read-only server). */
+uint32_t sftp_get_path_attr(struct sftp *s, struct buf *b, char *path, struct sftp_attr *a);
 int sftp_put_attr(struct buf *b, const struct sftp_attr *a);
 void sftp_attr_stat(struct sftp_attr *a, const struct stat *st);
 int sftp_handle_new(struct sftp *s, int fd, DIR *dir, uint32_t id);

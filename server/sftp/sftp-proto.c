@@ -142,6 +142,15 @@ uint32_t sftp_field_status(int r)
 	return r == ERR_INVALID ? SSH_FX_PERMISSION_DENIED : SSH_FX_BAD_MESSAGE;
 }
 
+uint32_t sftp_get_path_attr(struct sftp *s, struct buf *b, char *path, struct sftp_attr *a)
+{
+	int r;
+
+	if ((r = sftp_get_path(s, b, path)) || (r = sftp_get_attr(b, a)) || (r = buf_end(b)))
+		return sftp_field_status(r);
+	return s->readonly ? SSH_FX_PERMISSION_DENIED : SSH_FX_OK;
+}
+
 int sftp_get_attr(struct buf *b, struct sftp_attr *a)
 {
 	uint32_t n, i;
