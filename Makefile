@@ -70,7 +70,7 @@ all: $(BUILD)/dropbearmulti $(FACES:%=$(BUILD)/%) man
 # contrib/mkface.awk: a C header the face includes, and the troff page.
 MAN_HEADERS := options.h common/bcrypt.h common/askpass.h
 MANPAGES    := $(BUILD)/man/dropbear.8 $(BUILD)/man/dbclient.1 $(BUILD)/man/dropbearkey.1 \
-               $(BUILD)/man/dropbearconvert.1
+               $(BUILD)/man/dropbearconvert.1 $(BUILD)/man/sftp-server.8
 man: $(MANPAGES)
 $(BUILD)/gen/%_usage.h: doc/%.opts contrib/mkface.awk $(MAN_HEADERS)
 	@mkdir -p $(dir $@)
@@ -82,6 +82,9 @@ $(BUILD)/obj/server/svr-main.o: $(BUILD)/gen/dropbear_usage.h
 $(BUILD)/obj/client/cli-main.o: $(BUILD)/gen/dbclient_usage.h
 $(BUILD)/obj/keygen/dropbearkey.o: $(BUILD)/gen/dropbearkey_usage.h
 $(BUILD)/obj/convert/dropbearconvert.o: $(BUILD)/gen/dropbearconvert_usage.h
+# sftp-main.c is in CORE_SRCS: the unit-test and fuzz objects include it too
+$(BUILD)/obj/server/sftp/sftp-main.o $(BUILD)/tobj/server/sftp/sftp-main.o \
+$(BUILD)/fobj/server/sftp/sftp-main.o: $(BUILD)/gen/sftp-server_usage.h
 
 $(BUILD)/dropbearmulti: $(OBJS)
 	$(CC) $(CFLAGS) -o $@ $(OBJS) $(LDFLAGS) $(LIBS)
@@ -192,6 +195,7 @@ install: all
 	ln -sf ../bin/dropbearmulti $(DESTDIR)$(PREFIX)/libexec/sftp-server
 	install -d $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man8
 	install -m 0644 $(BUILD)/man/dropbear.8 $(DESTDIR)$(PREFIX)/share/man/man8/dropbear.8
+	install -m 0644 $(BUILD)/man/sftp-server.8 $(DESTDIR)$(PREFIX)/share/man/man8/sftp-server.8
 	for p in dbclient dropbearkey dropbearconvert; do \
 		install -m 0644 $(BUILD)/man/$$p.1 $(DESTDIR)$(PREFIX)/share/man/man1/$$p.1 || exit 1; done
 
@@ -200,6 +204,7 @@ uninstall:
 		$(DESTDIR)$(PREFIX)/bin/dbclient $(DESTDIR)$(PREFIX)/bin/dropbearkey \
 		$(DESTDIR)$(PREFIX)/bin/dropbearconvert $(DESTDIR)$(PREFIX)/libexec/sftp-server \
 		$(DESTDIR)$(PREFIX)/share/man/man8/dropbear.8 \
+		$(DESTDIR)$(PREFIX)/share/man/man8/sftp-server.8 \
 		$(DESTDIR)$(PREFIX)/share/man/man1/dbclient.1 \
 		$(DESTDIR)$(PREFIX)/share/man/man1/dropbearkey.1 \
 		$(DESTDIR)$(PREFIX)/share/man/man1/dropbearconvert.1

@@ -16,6 +16,7 @@
 #include "err.h"
 #include "log.h"
 #include "sftp-internal.h"
+#include "sftp-server_usage.h"
 
 static int write_all(int fd, struct buf *b)
 {
@@ -172,9 +173,11 @@ int sftp_server_main(int argc, char **argv)
 		case 'R':
 			o.readonly = 1;
 			break;
+		case 'h': /* the text and sftp-server(8) come from doc/sftp-server.opts */
+			fputs(FACE_USAGE, stdout);
+			return 0;
 		default:
-			fprintf(stderr, "usage: sftp-server [-eR] [-d start_directory] "
-			                "[-l log_level] [-u umask]\n");
+			fputs(FACE_USAGE, stderr);
 			return 1;
 		}
 	}

@@ -13,7 +13,8 @@ import pytest
 from conftest import BIN
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-PAGES = {"dropbear": "8", "dbclient": "1", "dropbearkey": "1", "dropbearconvert": "1"}
+PAGES = {"dropbear": "8", "dbclient": "1", "dropbearkey": "1", "dropbearconvert": "1",
+         "sftp-server": "8"}
 
 
 def page_path(face):

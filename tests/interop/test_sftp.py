@@ -588,4 +588,10 @@ def test_make_install_face(tmp_path):
     face = tmp_path / "usr" / "libexec" / "sftp-server"
     assert os.path.realpath(str(face)) == str(tmp_path / "usr" / "bin" / "dropbearmulti")
     p = subprocess.run([str(face), "-h"], capture_output=True, text=True, timeout=10)
-    assert "usage: sftp-server" in p.stderr
+    assert p.returncode == 0 and p.stdout.startswith("Usage: sftp-server"), p
+    # its man page, from the same doc/sftp-server.opts as -h
+    page = tmp_path / "usr" / "share" / "man" / "man8" / "sftp-server.8"
+    assert page.exists() and "\\-d" in page.read_text()
+    p = subprocess.run([str(face), "-Q", "requests"], capture_output=True, text=True,
+                       timeout=10)
+    assert p.returncode == 1 and "Usage: sftp-server" in p.stderr, p
