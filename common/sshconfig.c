@@ -299,6 +299,39 @@ static int match_block(const struct pstate *ps, char *rest)
 	return ok;
 }
 
+/* SetEnv NAME=VALUE...: each argument is one variable (quotes group, as in
+ * SetEnv A="x y" B=2). As in OpenSSH (9.2 and 10.5 alike), the first SetEnv line wins
+ * whole, like a single-valued keyword: a -o SetEnv replaces the config files' lists, a
+ * later line adds nothing; within the line the first value of a name wins. */
+static int setenv_line(struct pstate *ps, char *rest)
+{
+	struct sshcfg *cfg = ps->cfg;
+	const int m = CFG_SETENV - CFG_NSINGLE;
+	int bad = 0, i, r, first = cfg->nmulti[m];
+	char *a;
+
+	if (first)
+		return 0;
+	while ((a = next_arg(&rest, &bad))) {
+		size_t nl = strcspn(a, "=");
+		int seen = 0;
+		for (i = first; i < cfg->nmulti[m] && !seen; i++)
+			seen = strncmp(cfg->multi[m][i], a, nl) == 0 &&
+			       (cfg->multi[m][i][nl] == '=' || cfg->multi[m][i][nl] == 0);
+		if (seen)
+			continue;
+		if ((r = sshcfg_set(cfg, CFG_SETENV, a)) == ERR_TOOBIG) {
+			warnf(ps, "too many %s values: the rest ignored", kw_names[CFG_SETENV]);
+			return 0;
+		}
+		if (r)
+			return r;
+	}
+	if (bad)
+		warnf(ps, "malformed %s: the rest of the line ignored", kw_names[CFG_SETENV]);
+	return 0;
+}
+
 static int keyword_line(struct pstate *ps, char *kw, size_t kwlen, char *rest, int depth)
 {
 	const struct sshcfg_ctx *ctx = ps->ctx;
@@ -319,6 +352,8 @@ static int keyword_line(struct pstate *ps, char *kw, size_t kwlen, char *rest, i
 	}
 	if (k == CFG_PROXYCOMMAND)
 		return sshcfg_set(ps->cfg, k, rest); /* the rest of the line, for sh -c */
+	if (k == CFG_SETENV)
+		return setenv_line(ps, rest);
 	if (k >= CFG_NSINGLE) {
 		/* LocalForward "PORT HOST:PORT": the arguments joined by one space */
 		char joined[SSHCFG_MAX_LINE];

@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from conftest import Server
 from test_client import Env, Sshd, authorize_new_key, dbclient_path
 from users import can_create_users, throwaway_user
 
@@ -37,14 +38,53 @@ def env(tmp_path, user, sshd):
 
 
 def test_setenv_sent(env):
+    """OpenSSH's syntax: several NAME=VALUE on one SetEnv line, quotes grouping a value;
+    the first SetEnv line wins whole (a second -o adds nothing), as OpenSSH's ssh -G
+    shows for 9.2 and 10.5."""
     key = authorize_new_key(env)
-    r = env.run(*env.args("-i", key, "-o", "SetEnv=DBT_ONE=first value",
-                          "-o", "SetEnv=DBT_TWO=2", env.dest(),
-                          'echo "[$DBT_ONE][$DBT_TWO]"'))
+    r = env.run(*env.args("-i", key, "-o", 'SetEnv=DBT_ONE="first  value" DBT_TWO=2',
+                          "-o", "SetEnv DBT_THREE=3", env.dest(),
+                          'echo "[$DBT_ONE][$DBT_TWO][${DBT_THREE-unset}]"'))
     assert r.returncode == 0, r.stderr
-    assert r.stdout == b"[first value][2]\n", (r.stdout, r.stderr)
+    assert r.stdout == b"[first  value][2][unset]\n", (r.stdout, r.stderr)
     r = env.run(*env.args("-i", key, "-o", "SetEnv=novalue", env.dest(), "true"))
     assert r.returncode == 0 and b"SetEnv 'novalue' is not NAME=value" in r.stderr
+
+
+def test_setenv_from_config(env):
+    """~/.ssh/config: SetEnv with two values in the matching Host block; -o SetEnv
+    replaces that list."""
+    key = authorize_new_key(env)
+    with open(os.path.join(env.home, ".ssh", "config"), "w") as f:
+        f.write('Host elsewhere\n  SetEnv DBT_ONE=wrong\n'
+                'Host 127.0.0.1\n  SetEnv DBT_ONE=cfg DBT_TWO="two words"\n')
+    cmd = 'echo "[$DBT_ONE][$DBT_TWO][${DBT_THREE-unset}]"'
+    r = env.run(*env.args("-i", key, env.dest(), cmd))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == b"[cfg][two words][unset]\n", (r.stdout, r.stderr)
+    r = env.run(*env.args("-i", key, "-o", "SetEnv DBT_THREE=3", env.dest(), cmd))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == b"[][][3]\n", (r.stdout, r.stderr)
+
+
+def test_setenv_our_server(tmp_path, hostkeys, user):
+    """Against our own server, which accepts LANG and LC_* (as Debian's sshd_config
+    AcceptEnv does): both variables of one SetEnv line arrive."""
+    s = Server(str(tmp_path), [hostkeys["ed25519"].path]).start()
+    try:
+        class Ours:
+            port = s.port
+            keys = {"ed25519": hostkeys["ed25519"].line}
+        e = Env(str(tmp_path), user, Ours)
+        with open(e.kh, "w") as f:
+            f.write(e.known_line())
+        key = authorize_new_key(e)
+        r = e.run(*e.args("-i", key, "-o", 'SetEnv LC_DBT_A="a b" LC_DBT_B=2', e.dest(),
+                          'echo "[$LC_DBT_A][$LC_DBT_B]"'))
+        assert r.returncode == 0, r.stderr
+        assert r.stdout == b"[a b][2]\n", (r.stdout, r.stderr)
+    finally:
+        s.stop()
 
 
 def test_use_syslog_accepted(env):

@@ -184,6 +184,52 @@ static void test_multi_and_yesno(void)
 	CHECK(sshcfg_keyword("user", 3) == -1);
 }
 
+#define SE(c, i) ((c)->multi[CFG_SETENV - CFG_NSINGLE][i])
+#define NSE(c) ((c)->nmulti[CFG_SETENV - CFG_NSINGLE])
+
+/* SetEnv: one variable per argument, quotes group, the first SetEnv line wins whole (as
+ * OpenSSH 9.2 and 10.5 do: ssh -G shows it), and malformed lines are bounded. */
+static void test_setenv(void)
+{
+	struct sshcfg c;
+	char line[SSHCFG_MAX_LINE];
+	int i;
+
+	memset(&c, 0, sizeof(c));
+	CHECK_OK(sshcfg_option(&c, "SetEnv A=1 B=\"x  y\" C= A=dup"));
+	CHECK(NSE(&c) == 3);
+	CHECK(strcmp(SE(&c, 0), "A=1") == 0 && strcmp(SE(&c, 1), "B=x  y") == 0 &&
+	      strcmp(SE(&c, 2), "C=") == 0);
+	/* a second line, from -o or a file, adds nothing */
+	CHECK_OK(sshcfg_option(&c, "SetEnv=D=4"));
+	parse(&c, "h", "SetEnv E=5\n");
+	CHECK(NSE(&c) == 3);
+	sshcfg_free(&c);
+
+	memset(&c, 0, sizeof(c));
+	parse(&c, "h", "Host other\nSetEnv X=no\nHost h\nSetEnv Y=\"a b\" Z=2\nSetEnv W=3\n");
+	CHECK(NSE(&c) == 2 && strcmp(SE(&c, 0), "Y=a b") == 0 && strcmp(SE(&c, 1), "Z=2") == 0);
+	sshcfg_free(&c);
+
+	/* an unterminated quote: what came before it is kept, the rest warned about */
+	memset(&c, 0, sizeof(c));
+	parse(&c, "h", "SetEnv P=1 Q=\"open\n");
+	CHECK(NSE(&c) == 1 && strcmp(SE(&c, 0), "P=1") == 0);
+	CHECK(nwarn == 1 && strstr(lastwarn, "malformed SetEnv") != NULL);
+	sshcfg_free(&c);
+
+	/* more names than the list holds: bounded, one warning */
+	memset(&c, 0, sizeof(c));
+	strcpy(line, "SetEnv");
+	for (i = 0; i < SSHCFG_MAX_MULTI + 5; i++)
+		snprintf(line + strlen(line), sizeof(line) - strlen(line), " N%d=%d", i, i);
+	strcat(line, "\n");
+	parse(&c, "h", line);
+	CHECK(NSE(&c) == SSHCFG_MAX_MULTI);
+	CHECK(nwarn == 1 && strstr(lastwarn, "too many SetEnv") != NULL);
+	sshcfg_free(&c);
+}
+
 int main(void)
 {
 	RUN(test_hosts);
@@ -192,5 +238,6 @@ int main(void)
 	RUN(test_unknown_and_malformed);
 	RUN(test_include);
 	RUN(test_multi_and_yesno);
+	RUN(test_setenv);
 	return harness_done("test_sshconfig");
 }
