@@ -5,8 +5,9 @@
   - OpenSSH 10.5's sshd with its own sftp-server,
   - OpenSSH 10.5's sshd with our sftp-server face,
 side by side in one run, with OpenSSH 9.2's sftp client. Prints the median seconds and MB/s
-of N runs per row, then the ratio of the built-in row to the OpenSSH-sftp-server-behind-
-ours row (> 1.0: the built-in one is faster).
+of N rounds per row (each round runs every row in turn, so that load on a shared machine
+falls on every row alike), then the median over the rounds of the speed ratio of the
+built-in row to the OpenSSH-sftp-server-behind-ours row (> 1.0: the built-in one is faster).
 
     sudo /usr/bin/python3 tests/bench/sftp.py [--mb 1024] [-n 3]
 
@@ -33,6 +34,8 @@ from users import throwaway_user  # noqa: E402
 from test_sftp import PEER, Client, blob, hide_sftp_servers, start_openssh10, stop_proc  # noqa
 
 SYSTEM_SFTP = "/usr/lib/openssh/sftp-server"
+BUILTIN = "ours, built-in SFTP"
+EXTERNAL = "ours, OpenSSH's sftp-server (-S)"
 
 
 def timed_batch(c, port, user, script):
@@ -44,18 +47,31 @@ def timed_batch(c, port, user, script):
     return dt
 
 
-def bench(name, c, port, user, src, n, mb):
-    gets, puts = [], []
+def one_run(c, port, user, src):
+    """(get seconds, put seconds) of one put and one get of src."""
     down = os.path.join(c.dir, "down.bin")
-    for _ in range(n):
-        puts.append(timed_batch(c, port, user, "put %s big.bin\n" % src))
-        gets.append(timed_batch(c, port, user, "get big.bin %s\n" % down))
-        os.unlink(down)
-    row = (name, statistics.median(gets), statistics.median(puts))
-    print("%-44s get %7.2f s %8.1f MB/s   put %7.2f s %8.1f MB/s" %
-          (name, row[1], mb / row[1], row[2], mb / row[2]), flush=True)
+    put = timed_batch(c, port, user, "put %s big.bin\n" % src)
+    get = timed_batch(c, port, user, "get big.bin %s\n" % down)
+    os.unlink(down)
     os.unlink(os.path.join(user.home, "big.bin"))
-    return row
+    return get, put
+
+
+def bench(targets, c, user, src, n, mb):
+    """n rounds; each round runs every target once, in turn, so that a burst of load on a
+    shared machine lands on all rows alike rather than on one. Prints each row's median
+    and returns {name: [(get, put), ...]}."""
+    runs = {name: [] for name, _ in targets}
+    for i in range(n):
+        for name, port in targets:
+            runs[name].append(one_run(c, port, user, src))
+        print("round %d/%d done" % (i + 1, n), flush=True)
+    for name, _ in targets:
+        g = statistics.median(r[0] for r in runs[name])
+        p = statistics.median(r[1] for r in runs[name])
+        print("%-44s get %7.2f s %8.1f MB/s   put %7.2f s %8.1f MB/s" %
+              (name, g, mb / g, p, mb / p), flush=True)
+    return runs
 
 
 def main():
@@ -73,35 +89,38 @@ def main():
             pub = " ".join(f.read().split()[:2])
         hk = make_key(os.path.join(work, "host_ed25519"), "ed25519")
         src = blob(os.path.join(work, "src.bin"), a.mb << 20, 1)
-        print("file: %d MB, %d runs each, client: OpenSSH 9.2 sftp" % (a.mb, a.n))
+        print("file: %d MB, %d rounds, client: OpenSSH 9.2 sftp" % (a.mb, a.n))
         with throwaway_user() as user:
             user.authorize(pub)
             c = Client(work, key, ("/usr/bin/sftp", "/usr/bin/scp", []))
+            targets = []
             d1 = os.path.join(work, "builtin")
             os.makedirs(d1)
             s1 = Server(d1, [hk], wrap=hide_sftp_servers(d1)).start()
             servers.append(s1)
-            rows["builtin"] = bench("ours, built-in SFTP", c, s1.port, user, src, a.n, a.mb)
+            targets.append((BUILTIN, s1.port))
             if os.path.exists(SYSTEM_SFTP):
                 d2 = os.path.join(work, "external")
                 os.makedirs(d2)
                 s2 = Server(d2, [hk], extra=["-S", SYSTEM_SFTP]).start()
                 servers.append(s2)
-                rows["external"] = bench("ours, OpenSSH's sftp-server (-S)", c, s2.port,
-                                         user, src, a.n, a.mb)
+                targets.append((EXTERNAL, s2.port))
             if os.path.exists(os.path.join(PEER, "sbin", "sshd")):
                 p, port, d, _ = start_openssh10(work, user, os.path.join(
                     PEER, "libexec", "sftp-server"))
                 procs.append((p, d))
-                bench("OpenSSH 10.5 sshd + its sftp-server", c, port, user, src, a.n, a.mb)
+                targets.append(("OpenSSH 10.5 sshd + its sftp-server", port))
                 p, port, d, _ = start_openssh10(work, user)
                 procs.append((p, d))
-                bench("OpenSSH 10.5 sshd + our sftp-server face", c, port, user, src, a.n,
-                      a.mb)
-            if "external" in rows:
-                b, e = rows["builtin"], rows["external"]
-                print("built-in vs OpenSSH's sftp-server behind ours (speed ratio): "
-                      "get %.2f, put %.2f" % (e[1] / b[1], e[2] / b[2]))
+                targets.append(("OpenSSH 10.5 sshd + our sftp-server face", port))
+            runs = bench(targets, c, user, src, a.n, a.mb)
+            if EXTERNAL in runs:
+                b, e = runs[BUILTIN], runs[EXTERNAL]
+                # each round's two rows ran back to back: their ratio, then the median
+                print("built-in vs OpenSSH's sftp-server behind ours (speed ratio, median "
+                      "of the %d rounds' ratios): get %.2f, put %.2f" % (
+                          a.n, statistics.median(x[0] / y[0] for x, y in zip(e, b)),
+                          statistics.median(x[1] / y[1] for x, y in zip(e, b))))
     finally:
         for s in servers:
             s.stop()
