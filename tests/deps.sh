@@ -14,6 +14,24 @@ PKGS="gcc make libc6-dev libtomcrypt-dev libtommath-dev zlib1g-dev libcrypt-dev
  python3 python3-pytest python3-paramiko python3-cryptography python3-asyncssh sshfs rsync sshpass
  socat tmux procps
  openssl curl systemd xinetd fail2ban man-db groff-base"
+# OpenRC (test_service.py's OpenRC test): its package conflicts with sysv-rc and would
+# take over the machine's init, so its files are unpacked, not installed, into
+# OPENRC_ROOT; the test runs them in a private mount namespace.
+OPENRC_ROOT=${OPENRC_ROOT:-/opt/dbtest-openrc}
+if [ ! -x "$OPENRC_ROOT/sbin/openrc-run" ]; then
+	SUDO_=""
+	[ "$(id -u)" -eq 0 ] || SUDO_=sudo
+	tmpd=$(mktemp -d)
+	chmod 755 "$tmpd"
+	if (cd "$tmpd" && apt-get download openrc librc1 libeinfo1 >/dev/null 2>&1); then
+		$SUDO_ mkdir -p "$OPENRC_ROOT"
+		for d in "$tmpd"/*.deb; do $SUDO_ dpkg-deb -x "$d" "$OPENRC_ROOT"; done
+		echo "deps: OpenRC unpacked in $OPENRC_ROOT (not installed)"
+	else
+		echo "deps: could not download OpenRC: its test will be skipped"
+	fi
+	rm -rf "$tmpd"
+fi
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"

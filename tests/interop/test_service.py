@@ -448,3 +448,90 @@ def test_sysvinit_script(tmp_path, sbin, client, user, ukey, procs):
             os.kill(pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+
+
+# OpenRC is not installed here (its package conflicts with sysv-rc and would take over
+# init): tests/deps.sh unpacks Debian's openrc, librc1 and libeinfo1 into this directory
+# without installing them, and the test runs that real openrc-run in a private mount
+# namespace (OpenRC's /usr/lib/rc and libraries overlaid, a tmpfs over /run with the state
+# directories OpenRC makes at boot, an overlay over /etc).
+OPENRC_ROOT = os.environ.get("OPENRC_ROOT", "/opt/dbtest-openrc")
+
+
+def test_openrc_script_syntax():
+    script = os.path.join(CONTRIB, "openrc", "dropbear")
+    with open(script) as f:
+        assert f.readline() == "#!/sbin/openrc-run\n"
+    assert os.access(script, os.X_OK)
+    r = subprocess.run(["sh", "-n", script], capture_output=True, timeout=30)
+    assert r.returncode == 0, r.stderr
+
+
+@needs_users
+def test_openrc_script(tmp_path, sbin, client, user, ukey, procs):
+    """contrib/openrc/dropbear under OpenRC's own openrc-run: start (start_pre makes the
+    host key in an empty /etc/dropbear with dropbearkey), a login whose host key is the one
+    made, status, stop (daemon and pid file gone), status stopped. Dependencies (need net)
+    are skipped with --nodeps: no net service exists in the private /etc/init.d."""
+    openrc_run = os.path.join(OPENRC_ROOT, "sbin", "openrc-run")
+    if not os.access(openrc_run, os.X_OK):
+        pytest.skip("OpenRC not unpacked in %s (tests/deps.sh does it)" % OPENRC_ROOT)
+    if not _can_overlay():
+        pytest.skip("no mount namespaces here")
+    port = free_port()
+    etc = tmp_path / "etc-up"
+    (etc / "init.d").mkdir(parents=True)
+    (etc / "conf.d").mkdir()
+    (tmp_path / "etc-work").mkdir()
+    shutil.copy2(os.path.join(CONTRIB, "openrc", "dropbear"), str(etc / "init.d" / "dropbear"))
+    keygen = str(tmp_path / "sbin" / "dropbearkey")
+    os.symlink(BIN, keygen)
+    (etc / "conf.d" / "dropbear").write_text(
+        'DROPBEAR_BIN=%s\nDROPBEARKEY_BIN=%s\nDROPBEAR_KEYTYPES="ed25519"\n'
+        'DROPBEAR_OPTS="-p 127.0.0.1:%d"\n' % (sbin, keygen, port))
+    go, out = tmp_path / "go", tmp_path / "openrc.out"
+    rc = "%s /etc/init.d/dropbear" % openrc_run
+    script = " && ".join([
+        "mount -t overlay overlay -o lowerdir=%s/lib:/usr/lib /usr/lib" % OPENRC_ROOT,
+        "mount -t overlay overlay -o lowerdir=/etc,upperdir=%s,workdir=%s /etc"
+        % (etc, tmp_path / "etc-work"),
+        "mkdir -p /etc/dropbear", "mount -t tmpfs -o mode=0755 none /etc/dropbear",
+        "mount -t tmpfs none /run",
+        "for d in starting started stopping inactive wasinactive exclusive scheduled "
+        "failed daemons options tmp; do mkdir -p /run/openrc/$d; done",
+        "touch /run/openrc/softlevel"]) + "; " + "; ".join([
+        "%s --nodeps start; echo start=$?" % rc,
+        "echo pid=$(cat /run/dropbear.pid)",
+        "cat /etc/dropbear/dropbear_ed25519_host_key.pub",
+        # the login happens outside; then status and stop inside the namespace
+        "i=0; while [ ! -e %s ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done" % go,
+        "%s status; echo status=$?" % rc,
+        "%s --nodeps stop; echo stop=$?" % rc,
+        "ls /run/dropbear.pid 2>/dev/null; echo pidfile-listed",
+        "%s status; echo status2=$?" % rc])
+    p = subprocess.Popen(["unshare", "-m", "--propagation", "private", "sh", "-c", script],
+                         stdout=open(str(out), "wb"), stderr=subprocess.STDOUT,
+                         stdin=subprocess.DEVNULL, start_new_session=True)
+    procs.append(p)
+    try:
+        assert wait_file(str(out), "pid="), out.read_text()
+        assert wait_port(port), out.read_text()
+        text = out.read_text()
+        assert "start=0" in text, text
+        pid = int(re.search(r"pid=(\d+)", text).group(1))
+        made = re.search(r"^(ssh-ed25519 \S+)", text, re.M)
+        assert made and "Creating the ed25519 host key" in text, text
+        user.authorize(ukey.pub)
+        r = client.run(port, user.name, key=ukey, command="echo via-openrc")
+        assert authed(r, "publickey") and "via-openrc" in r.stdout.decode(), r.out[-2000:]
+        # the host key the client recorded is the one start_pre made
+        with open(client.known_hosts) as f:
+            assert made.group(1) in f.read()
+    finally:
+        go.write_text("")
+    p.wait(timeout=60)
+    text = out.read_text()
+    assert "status=0" in text and "stop=0" in text and "status2=3" in text, text
+    assert "/run/dropbear.pid" not in text.split("stop=0", 1)[1].split("pidfile-listed")[0]
+    assert not os.path.exists("/proc/%d" % pid) or \
+        open("/proc/%d/stat" % pid).read().split()[2] == "Z", text
