@@ -309,6 +309,61 @@ def test_xinetd_no_keys_says_why(tmp_path, sbin, client, procs):
     assert "No host keys available (give -r FILE, or -R to create them)" in r.out, r.out
 
 
+def test_inetd_no_keys_reaches_syslog(tmp_path):
+    """The syslog half: dropbear -i -g (the xinetd entry without -R) with no host keys
+    sends the reason to syslog (facility authpriv, priority err, "dropbear[PID]:") as well
+    as to stderr, and exits non-zero. Here /dev/log is a Unix datagram socket the test
+    listens on, bind-mounted in a private mount namespace (over an overlay of /dev, so the
+    machine's /dev is untouched); /etc/dropbear there is an empty tmpfs."""
+    if not _can_overlay():
+        pytest.skip("no mount namespaces here")
+    import socket as so
+    logsock = str(tmp_path / "log.sock")
+    rx = so.socket(so.AF_UNIX, so.SOCK_DGRAM)
+    rx.bind(logsock)
+    rx.settimeout(10)
+    for d in ("dev-up", "dev-work", "etc-up", "etc-work"):
+        (tmp_path / d).mkdir()
+    script = " && ".join([
+        "mount -t overlay overlay -o lowerdir=/dev,upperdir=%s,workdir=%s /dev"
+        % (tmp_path / "dev-up", tmp_path / "dev-work"),
+        "touch /dev/log", "mount --bind %s /dev/log" % logsock,
+        "mount -t overlay overlay -o lowerdir=/etc,upperdir=%s,workdir=%s /etc"
+        % (tmp_path / "etc-up", tmp_path / "etc-work"),
+        "mkdir -p /etc/dropbear", "mount -t tmpfs none /etc/dropbear",
+        'exec "$@"'])
+    a, b = so.socketpair()
+    try:
+        p = subprocess.Popen(["unshare", "-m", "--propagation", "private", "sh", "-c", script,
+                              "sh", BIN, "dropbear", "-i", "-g"], stdin=b.fileno(),
+                             stdout=b.fileno(), stderr=subprocess.PIPE, start_new_session=True)
+        b.close()
+        try:
+            _, err = p.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.wait(timeout=10)
+            pytest.fail("dropbear -i did not exit")
+        msgs = []
+        rx.settimeout(2)
+        try:
+            while True:
+                msgs.append(rx.recv(4096).decode(errors="replace"))
+        except so.timeout:
+            pass
+    finally:
+        a.close()
+        rx.close()
+    why = "No host keys available (give -r FILE, or -R to create them)"
+    assert p.returncode != 0
+    assert why in err.decode(), err
+    # <83>: LOG_AUTHPRIV (10) * 8 + LOG_ERR (3), then syslog(3)'s date and ident[pid]
+    hits = [m for m in msgs if why in m]
+    assert len(hits) == 1, msgs
+    assert re.match(r"<83>" + STAMP + r" dropbear\[\d+\]: " + re.escape(why) + r"$",
+                    hits[0]), hits
+
+
 # ---- log formats and fail2ban
 
 STAMP = r"[A-Z][a-z]{2} [ 0-9]\d \d\d:\d\d:\d\d"
