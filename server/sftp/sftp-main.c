@@ -134,6 +134,39 @@ int sftp_serve(int in, int out, const struct sftp_opts *o)
 	return r && r != ERR_CLOSED ? 1 : 0;
 }
 
+int sftp_expand_dir(const char *in, const char *home, const char *user, char *out, size_t n)
+{
+	size_t o = 0;
+
+	for (; *in; in++) {
+		const char *ins = NULL;
+		char one[2] = {*in, 0};
+		size_t l;
+		if (*in == '%') {
+			in++;
+			if (*in == 'd')
+				ins = home;
+			else if (*in == 'u')
+				ins = user;
+			else if (*in == '%')
+				ins = "%";
+			else
+				return ERR_FORMAT;
+		} else {
+			ins = one;
+		}
+		l = strlen(ins);
+		if (l >= n - o)
+			return ERR_TOOBIG;
+		memcpy(out + o, ins, l);
+		o += l;
+	}
+	if (n == 0)
+		return ERR_TOOBIG;
+	out[o] = 0;
+	return 0;
+}
+
 static int level(const char *l)
 {
 	if (strncmp(l, "DEBUG", 5) == 0)
@@ -182,9 +215,22 @@ int sftp_server_main(int argc, char **argv)
 		}
 	}
 	log_init("sftp-server", to_stderr ? LOG_TO_STDERR : LOG_TO_SYSLOG);
-	if (dir && chdir(dir) != 0) {
-		log_msg(LOG_ERR, "cannot change to %s: %s", dir, strerror(errno));
-		return 1;
+	if (dir) {
+		struct passwd *pw = getpwuid(getuid());
+		char path[DB_MAX_PATH];
+		int r = pw && pw->pw_dir && pw->pw_name ?
+		                sftp_expand_dir(dir, pw->pw_dir, pw->pw_name, path, sizeof(path)) :
+		                ERR_INVALID;
+		if (r) {
+			log_msg(LOG_ERR, "-d %s: %s", dir,
+			        r == ERR_FORMAT ? "only %d, %u and %% may follow a %" :
+			        r == ERR_TOOBIG ? "too long" : "no home directory for this user");
+			return 1;
+		}
+		if (chdir(path) != 0) {
+			log_msg(LOG_ERR, "cannot change to %s: %s", path, strerror(errno));
+			return 1;
+		}
 	}
 	return sftp_serve(0, 1, &o);
 }

@@ -49,6 +49,10 @@ struct sftp_opts {
 /* Serves requests from in, replies to out, until EOF or a fatal protocol error; logs the
  * session's open and close as OpenSSH's sftp-server does. The exit status to use. */
 int sftp_serve(int in, int out, const struct sftp_opts *o);
+/* -d's start directory as OpenSSH's sftp-server expands it: %d the user's home, %u the
+ * user's name, %% a '%'. 0, or ERR_FORMAT for another token or a trailing '%', ERR_TOOBIG
+ * when the result does not fit in n bytes (with its NUL). */
+int sftp_expand_dir(const char *in, const char *home, const char *user, char *out, size_t n);
 /* The sftp-server face: [-e] [-l LEVEL] [-d DIR] [-u UMASK] [-R], stdin/stdout. */
 int sftp_server_main(int argc, char **argv);
 

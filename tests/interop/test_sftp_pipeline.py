@@ -7,14 +7,17 @@ their -vvv debug lines. The server and user are test_sftp.py's: a server where n
 sftp-server can be reached, so the built-in one answers."""
 import hashlib
 import os
+import shutil
 import struct
+import subprocess
+import tempfile
 import time
 
 import pytest
 
-from conftest import option
-from test_sftp import (Client, blob, clients, raw_channel, recv_exact, reply, s, sha,  # noqa
-                       srv, status_of, ukey, user)
+from conftest import BIN, option
+from test_sftp import (PEER, Client, blob, clients, raw_channel, recv_exact, reply, s,  # noqa
+                       sha, srv, start_openssh10, status_of, stop_proc, ukey, user)
 from users import can_create_users
 
 pytestmark = pytest.mark.skipif(not can_create_users(), reason="needs root and useradd")
@@ -301,3 +304,36 @@ def test_handle_bound_answers_failure(srv, user, ukey):
 
 def sha_bytes(b):
     return hashlib.sha256(b).hexdigest()
+
+
+@pytest.mark.skipif(not os.path.exists(os.path.join(PEER, "sbin", "sshd")),
+                    reason="no OpenSSH 10 peer")
+def test_face_start_directory_tokens(user, ukey, tmp_path):
+    """The face behind OpenSSH's sshd with `-d %d/start`: the session starts in the
+    user's home's start-USER/ (OpenSSH's %d, %u and %% tokens); an unknown token is refused
+    with one line (-e: on stderr) and exit status 1."""
+    d = tempfile.mkdtemp(prefix="dbt-face-")
+    os.chmod(d, 0o755)
+    face = os.path.join(d, "sftp-server")
+    os.symlink(BIN, face)
+    start = os.path.join(user.home, "start-" + user.name)
+    os.mkdir(start)
+    os.chown(start, user.uid, user.gid)
+    c = Client(tmp_path, ukey[0], ("/usr/bin/sftp", "/usr/bin/scp", []))
+    try:
+        p, port, sd, log = start_openssh10(tmp_path, user, face + " -e -d %d/start-%u")
+        try:
+            r = c.batch(port, user, "pwd\n")
+            assert r.returncode == 0, r.err
+            assert "Remote working directory: %s\n" % start in r.out, r.out
+        finally:
+            stop_proc(p)
+            shutil.rmtree(sd, ignore_errors=True)
+        # sshd drops a subsystem's stderr: an unknown token is seen run directly
+        r = subprocess.run([face, "-e", "-d", "%h/x"], capture_output=True, text=True,
+                           timeout=10, stdin=subprocess.DEVNULL)
+        assert r.returncode == 1
+        assert r.stderr == "sftp-server: -d %h/x: only %d, %u and %% may follow a %\n", r
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+        os.rmdir(start)

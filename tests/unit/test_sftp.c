@@ -241,6 +241,25 @@ static void test_every_prefix(void)
 	}
 }
 
+/* sftp-server -d: %d, %u and %% as OpenSSH expands them; anything else refused */
+static void test_expand_dir(void)
+{
+	char out[32], small[8];
+
+	CHECK(sftp_expand_dir("%d/pub/%u%%x", "/home/a", "alice", out, sizeof(out)) == 0);
+	CHECK(strcmp(out, "/home/a/pub/alice%x") == 0);
+	CHECK(sftp_expand_dir("", "/h", "u", out, sizeof(out)) == 0 && out[0] == 0);
+	CHECK(sftp_expand_dir("%x", "/h", "u", out, sizeof(out)) == ERR_FORMAT);
+	CHECK(sftp_expand_dir("/a%", "/h", "u", out, sizeof(out)) == ERR_FORMAT);
+	CHECK(sftp_expand_dir("%d", "/h", "u", out, 0) == ERR_TOOBIG);
+	CHECK(sftp_expand_dir("", "/h", "u", out, 0) == ERR_TOOBIG);
+	/* exactly full (7 bytes and the NUL) fits; one more does not */
+	CHECK(sftp_expand_dir("%d/%u", "/ab", "cde", small, sizeof(small)) == 0);
+	CHECK(strcmp(small, "/ab/cde") == 0);
+	CHECK(sftp_expand_dir("%d/%u", "/ab", "cdef", small, sizeof(small)) == ERR_TOOBIG);
+	CHECK(sftp_expand_dir("%d%d%d", "/abc", "u", small, sizeof(small)) == ERR_TOOBIG);
+}
+
 int main(void)
 {
 	char dir[] = "/tmp/test_sftp.XXXXXX";
@@ -251,6 +270,7 @@ int main(void)
 	RUN(test_roundtrip);
 	RUN(test_malformed);
 	RUN(test_every_prefix);
+	RUN(test_expand_dir);
 	sftp_free(&S);
 	if (chdir("/") == 0)
 		rmdir(dir);
