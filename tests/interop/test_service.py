@@ -92,12 +92,14 @@ def sbin(tmp_path):
 
 def private_root(tmp_path):
     """A command prefix: a private mount namespace with an overlay over /etc (writes land
-    in tmp_path) and a tmpfs over /run."""
+    in tmp_path) and a tmpfs over /run. /etc/dropbear is removed in the overlay (a
+    whiteout in tmp_path; the machine's stays as it is), so the tests start as a machine
+    without host keys does even when this one has some."""
     up, work = tmp_path / "etc-up", tmp_path / "etc-work"
     up.mkdir(exist_ok=True)
     work.mkdir(exist_ok=True)
     script = ('mount -t overlay overlay -o lowerdir=/etc,upperdir=%s,workdir=%s /etc && '
-              'mount -t tmpfs none /run && exec "$@"' % (up, work))
+              'rm -rf /etc/dropbear && mount -t tmpfs none /run && exec "$@"' % (up, work))
     return ["unshare", "-m", "--propagation", "private", "sh", "-c", script, "sh"]
 
 
