@@ -272,6 +272,8 @@ static void x11_held(struct conn *c, struct channel *ch)
 	size_t off = 0;
 	int r, fd;
 
+	if (!buf_avail(&ch->wq))
+		return; /* nothing held (data after our CLOSE is dropped) */
 	r = x11_setup_check(buf_ptr(&ch->wq), buf_avail(&ch->wq), X11_PROTO_MIT, x11.fake,
 	                    x11.cookie_len, &off);
 	if (r == ERR_AGAIN)

@@ -162,7 +162,8 @@ static void run_xauth(const char *const *args, const char *input, const char *ho
 			else
 				close(fd);
 		}
-		if (home && setenv("HOME", home, 1) != 0)
+		/* the session's end: the user's own file, not one the server's environment names */
+		if (home && (setenv("HOME", home, 1) != 0 || unsetenv("XAUTHORITY") != 0))
 			_exit(1);
 		execv(DB_XAUTH_PATH, argv);
 		_exit(127);

@@ -290,6 +290,9 @@ def test_openssh_ssh_X_reaches_display(rig, xserver, name, ssh, xopt):
     assert wait_for(lambda: "unix:%s" % m.group(1) not in rig.remote_xauth(), timeout=10), \
         rig.remote_xauth()
     assert re.search(r"X11 forwarding for '\S+' on display localhost:%s" % m.group(1), s.log())
+    # xauth ran as the user: the file is the user's
+    st = os.stat(os.path.join(rig.env["user"].home, ".Xauthority"))
+    assert (st.st_uid, st.st_gid) == (rig.env["user"].uid, rig.env["user"].gid)
 
 
 @pytest.mark.parametrize("opt", ["-X", "-Y", "config"])
@@ -387,3 +390,23 @@ def test_single_connection_paramiko(rig, xserver):
         assert wait_for(lambda: len(opened) == 1, timeout=10) and opened[0][1][0] == "127.0.0.1"
     finally:
         c.close()
+
+
+MINIMAL = os.environ.get("DBMULTI_MINIMAL") or os.path.join(ROOT, "build", "minimal",
+                                                            "dropbearmulti")
+
+
+@pytest.mark.skipif(not os.access(MINIMAL, os.X_OK), reason="make MINIMAL=1 not built")
+def test_refused_when_compiled_out(rig, xserver):
+    """The minimal build leaves X11 forwarding out (DB_X11FWD): x11-req fails."""
+    rig.env["user"].authorize(rig.env["pub"])
+    d = os.path.join(rig.tmp, "minsrv")
+    os.makedirs(d, exist_ok=True)
+    s = Server(d, [rig.env["hostkey"]], [], binary=MINIMAL).start()
+    rig.servers.append(s)
+    with open(rig.kh, "a") as f:
+        f.write("[127.0.0.1]:%d %s\n" % (s.port, rig.env["hostline"]))
+    r = rig.ssh("/usr/bin/ssh", s, ["-X"], REMOTE)
+    assert r.returncode == 0, r.err
+    assert "X11 forwarding request failed" in r.err, r.err
+    assert "DISPLAY=\n" in r.out and "vendor string" not in r.out
