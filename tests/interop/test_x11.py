@@ -410,3 +410,22 @@ def test_refused_when_compiled_out(rig, xserver):
     assert r.returncode == 0, r.err
     assert "X11 forwarding request failed" in r.err, r.err
     assert "DISPLAY=\n" in r.out and "vendor string" not in r.out
+
+
+@pytest.mark.skipif(not shutil.which("xwd"), reason="needs x11-apps (xwd)")
+@pytest.mark.parametrize("client", ["dbclient", "ssh"])
+def test_every_byte_of_a_large_reply(rig, xserver, client):
+    """xwd -root: about a megabyte from the X server through the x11 channel, then the
+    program closes its connection: the dump's hash is the same as a local one."""
+    local = subprocess.run("xwd -root -silent | sha256sum", shell=True, capture_output=True,
+                           timeout=60, env=dict(os.environ, **xserver["env"]))
+    want = local.stdout.split()[0].decode()
+    s = rig.dropbear()
+    cmd = "xwd -root -silent | wc -c; xwd -root -silent | sha256sum"
+    if client == "dbclient":
+        r = rig.dbclient(s, ["-X"], cmd)
+    else:
+        r = rig.ssh("/usr/bin/ssh", s, ["-X"], cmd)
+    assert r.returncode == 0, (r.out, r.err)
+    size, got = r.out.split()[0], r.out.split()[1]
+    assert int(size) > 900000 and got == want, (r.out, r.err)
