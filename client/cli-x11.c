@@ -105,6 +105,12 @@ static size_t xauth_list(const char *display, char *out, size_t outsz)
 	return strcspn(out, "\n");
 }
 
+/* The cookies live as long as dbclient: wiped on its way out. */
+static void x11_wipe(void)
+{
+	wipe(&x11, sizeof(x11));
+}
+
 int cli_x11_request(struct conn *c, struct channel *ch)
 {
 	const char *display = getenv("DISPLAY");
@@ -122,6 +128,7 @@ int cli_x11_request(struct conn *c, struct channel *ch)
 		log_msg(LOG_WARNING, "X11 forwarding: DISPLAY '%.64s' not understood", display);
 		return 0;
 	}
+	(void)atexit(x11_wipe);
 	n = xauth_list(display, line, sizeof(line));
 	if (!n || x11_xauth_line(line, n, x11.real, &x11.cookie_len) != 0) {
 		/* as OpenSSH: an X server without access control still works */
