@@ -261,6 +261,27 @@
 #define DB_CLI_SOCKS_PENDING  16
 #define DB_CLI_SOCKS_TIMEOUT_MS 30000
 
+/* X11 forwarding (RFC 4254 6.3): the server's x11-req (server/svr-x11.c: a display
+ * listener on localhost, xauth run with the client's cookie) and dbclient's -X / -Y and
+ * ForwardX11 (client/cli-x11.c: the fake cookie checked and replaced, common/x11proto.c).
+ * Cost in the static musl binary (make STATIC=1, this switch DB_FULL vs 0): +8,424 bytes
+ * of text+data (619,249 -> 627,673: svr-x11 3.3 KB, cli-x11 2.8 KB, x11proto 1.0 KB, the
+ * rest option parsing and hooks), file 624,952 -> 637,240 (page steps); off in MINIMAL. */
+#ifndef DB_X11FWD
+#define DB_X11FWD             DB_FULL
+#endif
+/* The first display number tried (OpenSSH's X11DisplayOffset 10: clear of local X
+ * servers), and how many after it (OpenSSH's MAX_DISPLAYS): TCP port 6000 + N. */
+#define DB_X11_DISPLAY_OFFSET 10
+#define DB_X11_MAX_DISPLAYS   1000
+/* xauth(1), run as the user by the server (add / remove the cookie) and by dbclient
+ * (reading the real cookie); OpenSSH's XAuthLocation default on Debian. */
+#define DB_XAUTH_PATH         "/usr/bin/xauth"
+/* Milliseconds an x11 channel may take to send its connection setup (a 48-byte message,
+ * sent at once by every X client) before dbclient closes it: a channel the server opens
+ * and never uses does not hold one of DB_MAX_CHANNELS slots for ever. */
+#define DB_X11_SETUP_TIMEOUT_MS 30000
+
 /* ---- channels and sessions (common/channel.c, server/svr-session.c, svr-chansession.c,
  * svr-pty.c, svr-env.c, svr-utmp.c) */
 /* Channels open at once on one connection (Dropbear's MAX_CHANNELS is 60): the table is

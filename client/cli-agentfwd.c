@@ -48,6 +48,9 @@ const struct chan_type *const *cli_fwd_chan_types(void)
 #if DB_STREAMLOCAL
 	        &cli_chan_forwarded_streamlocal,
 #endif
+#if DB_X11FWD
+	        &cli_chan_x11,
+#endif
 	        NULL,
 	};
 	return types;

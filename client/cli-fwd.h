@@ -13,6 +13,9 @@ extern const struct chan_type cli_chan_agent;           /* cli-agentfwd.c */
 #if DB_STREAMLOCAL
 extern const struct chan_type cli_chan_forwarded_streamlocal; /* cli-tcpfwd.c */
 #endif
+#if DB_X11FWD
+extern const struct chan_type cli_chan_x11; /* cli-x11.c */
+#endif
 
 struct fwd_listener;
 /* -D: answers SOCKS on l, bound and listening, which must stay valid (cli-socks.c). */

@@ -4,7 +4,7 @@
  * Options come before and after the host; the first argument after the host that is not
  * an option starts the remote command. OpenSSH options we do not implement are ignored
  * so that programs which run ssh keep working (scp passes -x and a row of -o; git -o
- * SendEnv); those that change nothing for us (-x, -a, -k, -oForwardX11=no, ...) are
+ * SendEnv); those that change nothing for us (-a, -k, -oCheckHostIP=no, ...) are
  * ignored silently unless -v, the others with one warning on stderr (none with -q). */
 #include <errno.h>
 #include <stdarg.h>
@@ -219,6 +219,7 @@ struct cmdline {
 	const char *port, *user;
 	int yes;
 	int tty;
+	int x11; /* -X 1, -Y 2, -x 0; -1: as the config says */
 	int verbose;
 };
 
@@ -324,6 +325,9 @@ static void parse_args(struct cmdline *cl, int argc, char **argv)
 			case 's': o->subsystem = 1; break;
 			case 'n': o->stdin_null = 1; break;
 			case 'A': o->agent_fwd = 1; break;
+			case 'X': cl->x11 = 1; break;
+			case 'Y': cl->x11 = 2; break;
+			case 'x': cl->x11 = 0; break;
 			case 'g': o->gateway_ports = 1; break;
 			case 'C': o->compression = 1; break;
 			case '4': o->family = AF_INET; break;
@@ -373,7 +377,7 @@ static void parse_args(struct cmdline *cl, int argc, char **argv)
 			case 'V': fprintf(stderr, "Dropbear v%s\n", DB_VERSION); exit_ok();
 			case 'h': usage(stdout); exit_ok();
 			case 'v': cl->verbose++; break;
-			case 'z': case 'M': case 'x': case 'a': case 'k':
+			case 'z': case 'M': case 'a': case 'k':
 				if (cl->verbose)
 					warn("ignoring option -%c", ch);
 				break;
@@ -575,6 +579,11 @@ static void resolve(struct cmdline *cl)
 	o->compression = yesno_opt(cfg, CFG_COMPRESSION, o->compression);
 	o->exit_on_fwd_failure = yesno_opt(cfg, CFG_EXITONFORWARDFAILURE, 0);
 	o->agent_fwd = yesno_opt(cfg, CFG_FORWARDAGENT, o->agent_fwd);
+	/* as OpenSSH: -X / -Y / -x win over ForwardX11; -Y means trusted */
+	o->x11_fwd = cl->x11 >= 0 ? cl->x11 > 0 : yesno_opt(cfg, CFG_FORWARDX11, 0);
+	o->x11_trusted = cl->x11 == 2 || yesno_opt(cfg, CFG_FORWARDX11TRUSTED, 0);
+	if (o->x11_fwd && !DB_X11FWD)
+		cli_die("X11 forwarding (-X, -Y, ForwardX11) is not supported in this build");
 	o->gateway_ports = yesno_opt(cfg, CFG_GATEWAYPORTS, o->gateway_ports);
 	if ((v = cfg->val[CFG_CONNECTTIMEOUT]))
 		o->connect_timeout = number("ConnectTimeout", v, 86400);
@@ -692,6 +701,7 @@ int client_main(int argc, char **argv)
 	log_init("dbclient", LOG_TO_STDERR);
 	memset(&cl, 0, sizeof(cl));
 	cl.tty = -1;
+	cl.x11 = -1;
 	parse_args(&cl, argc, argv);
 	log_set_verbose(cl.verbose);
 	if ((r = crypto_init()))

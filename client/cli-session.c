@@ -149,6 +149,10 @@ static int sess_confirmed(struct conn *c, struct channel *ch, struct buf *b)
 			goto out;
 		buf_reset(&d);
 	}
+#if DB_X11FWD
+	if (o->x11_fwd && (r = cli_x11_request(c, ch)))
+		goto out;
+#endif
 	if (o->command) {
 		if ((r = buf_put_cstr(&d, o->command)) ||
 		    (r = chan_send_request(ch, o->subsystem ? "subsystem" : "exec", 1, &d)))
@@ -209,6 +213,10 @@ static void sess_reply(struct conn *c, struct channel *ch, int success)
 {
 	const struct cli_opts *o = c->cli->opts;
 
+#if DB_X11FWD
+	if (cli_x11_reply(c, success))
+		return; /* x11-req's, sent before the shell or command */
+#endif
 	if (first_reply_seen) {
 		/* a keepalive's answer: success or failure, the server is alive */
 		keepalive_unanswered = 0;

@@ -103,6 +103,8 @@ struct cli_opts {
 	int gateway_ports;     /* -g, GatewayPorts */
 	int exit_on_fwd_failure; /* ExitOnForwardFailure */
 	int agent_fwd;         /* -A, ForwardAgent */
+	int x11_fwd;           /* -X, -Y, ForwardX11 (-x: off) */
+	int x11_trusted;       /* -Y, ForwardX11Trusted (cli-x11.c forwards both alike) */
 	char netcat_host[DB_MAX_FWD_HOST]; /* -B host:port: "" when not given */
 	uint32_t netcat_port;
 	const char *proxy_cmd; /* -J (Dropbear: a proxy command), ProxyCommand */
@@ -159,6 +161,15 @@ extern const struct dispatch cli_conn_table[];
 /* The channel dbclient exists for (the session, -B's) is ending, from its cleanup: the
  * loop ends once the other channels (forwarded connections) are done too. */
 void cli_session_over(struct conn *c);
+
+/* ---- cli-x11.c (DB_X11FWD) */
+/* -X / -Y: reads DISPLAY and its cookie, sends x11-req (want_reply) with a fake cookie
+ * on the session channel ch. 0, or an ERR_* from sending; a missing DISPLAY or xauth
+ * is a warning, not an error (as OpenSSH). */
+int cli_x11_request(struct conn *c, struct channel *ch);
+/* A session request reply: 1 when it answered our x11-req (it comes before the
+ * shell/exec's), 0 when it is not ours. */
+int cli_x11_reply(struct conn *c, int success);
 
 /* ---- cli-tty.c */
 /* Puts the local terminal (stdin) into raw mode; restored by cli_tty_restore, which

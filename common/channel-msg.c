@@ -345,6 +345,10 @@ static int on_data(struct chan_table *t, uint8_t msg, struct buf *b)
 		r = chan_deliver(ch, msg == SSH_MSG_CHANNEL_EXTENDED_DATA, p, n);
 	if (r)
 		return r;
+	if (!ch->fds_set && ch->type->held) {
+		ch->type->held(t->c, ch); /* it services (or frees) ch */
+		return 0;
+	}
 	chan_service(ch);
 	return 0;
 }

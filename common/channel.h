@@ -110,6 +110,12 @@ struct chan_type {
 	 * it or failed, so priv may still be NULL): release priv. The table closes the
 	 * channel's fds itself afterwards. May be NULL. */
 	void (*cleanup)(struct conn *c, struct channel *ch);
+	/* The peer's CHANNEL_DATA arrived while the channel has no fds yet: it waits in
+	 * ch->wq (within the window), where the type may read it and change it in place,
+	 * then give the channel its fds (chan_set_fds, chan_poke) or close it (dbclient's
+	 * x11 channels check the X11 connection setup and swap the cookie before a byte
+	 * reaches the display). ch may be gone afterwards. May be NULL. */
+	void (*held)(struct conn *c, struct channel *ch);
 };
 
 enum chan_state {

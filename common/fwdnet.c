@@ -412,8 +412,11 @@ static void listener_accept(void *arg, int lfd, short revents)
 			fwd_chan_free(p);
 			return;
 		}
-		r = buf_put_cstr(&extra, l->host);
-		r = r ? r : buf_put_u32(&extra, l->port);
+		r = 0;
+		if (l->tcpip_data != FWD_DATA_X11) {
+			r = buf_put_cstr(&extra, l->host);
+			r = r ? r : buf_put_u32(&extra, l->port);
+		}
 		r = r ? r : buf_put_cstr(&extra, ohost);
 		r = r ? r : buf_put_u32(&extra, oport);
 		r = r ? r : chan_open_outgoing(l->t, l->type, &extra, p, &ch);
@@ -426,6 +429,8 @@ static void listener_accept(void *arg, int lfd, short revents)
 		return;
 	}
 	p->ch = ch;
+	if (l->once)
+		fwd_listener_close(l);
 }
 
 int fwd_listener_start(struct fwd_listener *l, struct chan_table *t, const struct chan_type *type,

@@ -24,6 +24,7 @@
 
 #define FWD_DATA_STREAMLOCAL 2
 #define FWD_DATA_DIRECT_STREAMLOCAL 3 /* string path, string reserved, uint32 reserved */
+#define FWD_DATA_X11 4 /* string originator address, uint32 originator port (RFC 4254 6.3.2) */
 
 /* Sockets one listener may hold: one per address family. */
 #define FWD_LISTEN_FDS 2
@@ -56,6 +57,7 @@ struct fwd_listener {
 	void (*on_accept)(struct fwd_listener *l, int fd, const struct sockaddr *sa,
 	                  socklen_t len);
 	int hold; /* the caller's: nonzero stops accepting for now (the backlog waits) */
+	int once; /* the caller's: closed after the first connection (X11 single-connection) */
 	/* the caller's own */
 	char req_host[DB_MAX_FWD_HOST];
 	uint32_t req_port;

@@ -35,6 +35,8 @@ static const char *const kw_names[CFG_NKW] = {
         [CFG_PUBKEYAUTHENTICATION] = "PubkeyAuthentication",
         [CFG_USESYSLOG] = "UseSyslog",
         [CFG_DISABLETRIVIALAUTH] = "DisableTrivialAuth",
+        [CFG_FORWARDX11] = "ForwardX11",
+        [CFG_FORWARDX11TRUSTED] = "ForwardX11Trusted",
         [CFG_IDENTITYFILE] = "IdentityFile",
         [CFG_LOCALFORWARD] = "LocalForward",
         [CFG_REMOTEFORWARD] = "RemoteForward",
@@ -46,8 +48,8 @@ static const char *const kw_names[CFG_NKW] = {
  * in shared config files, and that change nothing we would do differently. */
 static const char *const ignored[] = {
         "AddKeysToAgent", "AddressFamily", "CheckHostIP", "ClearAllForwardings",
-        "ControlMaster", "ControlPath", "ControlPersist", "EscapeChar", "ForwardX11",
-        "ForwardX11Trusted", "GlobalKnownHostsFile", "GSSAPIAuthentication",
+        "ControlMaster", "ControlPath", "ControlPersist", "EscapeChar",
+        "GlobalKnownHostsFile", "GSSAPIAuthentication",
         "GSSAPIDelegateCredentials", "HashKnownHosts", "HostKeyAlgorithms", "HostKeyAlias",
         "IgnoreUnknown", "LogLevel", "NumberOfPasswordPrompts", "PermitLocalCommand",
         "PreferredAuthentications", "Protocol", "PubkeyAcceptedAlgorithms",

@@ -48,6 +48,7 @@ struct svr_opts {
 	int no_local_fwd;          /* -j */
 	int no_remote_fwd;         /* -k */
 	int fwd_any_host;          /* -a: forwarded ports listen on all addresses */
+	int no_x11_fwd;            /* -x */
 	/* re-execution per connection (DB_REEXEC) */
 	int argc;                  /* the command line, to run again per connection */
 	char **argv;

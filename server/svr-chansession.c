@@ -23,6 +23,9 @@
 #include "err.h"
 #include "log.h"
 #include "svr-session.h"
+#if DB_X11FWD
+#include "svr-fwd.h"
+#endif
 #if DB_SFTP_BUILTIN
 #include "sftp/sftp.h"
 #endif
@@ -248,6 +251,10 @@ static _Noreturn void child(struct conn *c, struct chansess *s, const struct ses
 	if (k->sftp)
 		child_builtin(k, logfd);
 	close_from(3);
+#if DB_X11FWD
+	if (s->x11)
+		svr_x11_child(s->x11); /* as OpenSSH: before the shell's own rc files */
+#endif
 	if (k->login && s->have_pty)
 		sess_child_motd(c);
 	if (k->cmd) {
@@ -504,6 +511,11 @@ static void sess_cleanup(struct conn *c, struct channel *ch)
 
 	if (!s)
 		return; /* sess_open refused it before its state existed */
+#if DB_X11FWD
+	if (s->x11)
+		svr_x11_end(s->x11);
+	s->x11 = NULL;
+#endif
 	if (s->logged_in && signer_logout(c->srv->signer_fd, s->tty + 5) != 0)
 		dbg(1, "no utmp logout for %s", s->tty);
 	s->logged_in = 0;

@@ -1,6 +1,6 @@
 /* svr-chantypes.c: what a client may open and ask on the server, as tables: the channel
  * types (RFC 4254 5.1), extra session requests (6) and the global request handler (4).
- * Forwarding adds its rows here (direct-tcpip, auth-agent-req@openssh.com). */
+ * Forwarding adds its rows here (direct-tcpip, auth-agent-req@openssh.com, x11-req). */
 #include <stddef.h>
 
 #include "svr-fwd.h"
@@ -18,6 +18,9 @@ const struct chan_type *const svr_chantypes[] = {
 /* Tried for a session request none of svr-chansession.c's names match. */
 const struct svr_sess_req svr_sess_reqs[] = {
         {"auth-agent-req@openssh.com", svr_agent_req},
+#if DB_X11FWD
+        {"x11-req", svr_x11_req},
+#endif
         {NULL, NULL},
 };
 

@@ -29,6 +29,19 @@ int svr_streamlocal_request(struct chan_table *t, const char *name, struct buf *
 void svr_streamlocal_cleanup(void);
 #endif
 
+#if DB_X11FWD
+/* svr-x11.c: x11-req on the session channel ch (a svr_sess_reqs row, RFC 4254 6.3.1):
+ * a display listener on localhost whose connections become x11 channels, DISPLAY for
+ * the child; 1, 0 when refused (-x, no-X11-forwarding, restrict, no xauth, a bad
+ * cookie: logged), or an ERR_* for a malformed request. */
+int svr_x11_req(struct conn *c, struct channel *ch, int want_reply, struct buf *b);
+struct svr_x11;
+/* In the session's child, before the shell or command: xauth gets the cookie. */
+void svr_x11_child(const struct svr_x11 *x);
+/* The session ended: the listener closes and the xauth entry goes. */
+void svr_x11_end(struct svr_x11 *x);
+#endif
+
 /* The server's chan_table.global_request: tcpip-forward, cancel-tcpip-forward; every
  * other request fails. */
 int svr_fwd_global_request(struct chan_table *t, const char *name, int want_reply, struct buf *b,

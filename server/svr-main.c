@@ -174,6 +174,7 @@ int server_main(int argc, char **argv)
 			case 'j': o.no_local_fwd = 1; continue;
 			case 'k': o.no_remote_fwd = 1; continue;
 			case 'a': o.fwd_any_host = 1; continue;
+			case 'x': o.no_x11_fwd = 1; continue;
 			case 'z': continue; /* Dropbear's "disable QoS": we set no QoS bits */
 			case 'V':
 				fprintf(stderr, "Dropbear v%s\n", DB_VERSION);

@@ -31,6 +31,7 @@ struct chansess {
 	char tty[32];      /* "/dev/pts/N" */
 	char term[DB_MAX_TERM];
 	int logged_in; /* a utmp login record was written for tty */
+	struct svr_x11 *x11; /* x11-req's display (svr-x11.c), or NULL */
 	/* env requests (LANG, LC_*) and svr_sess_setenv, "NAME=value" each (heap) */
 	char *env[DB_MAX_SESS_ENV];
 	int nenv;

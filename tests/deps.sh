@@ -8,12 +8,14 @@ set -e
 # systemd (systemd-socket-activate, systemd-analyze), xinetd, fail2ban (fail2ban-regex and
 # its stock dropbear filter), man-db and groff-base: the service, logging and man page tests
 # (tests/interop/test_service.py). policy-rc.d below keeps their services from starting.
+# xvfb, xauth, x11-apps, x11-utils: X11 forwarding (tests/interop/test_x11.py).
 PKGS="gcc make libc6-dev libtomcrypt-dev libtommath-dev zlib1g-dev libcrypt-dev
  musl-tools dpkg-dev bzip2 xz-utils autoconf automake libtool perl whois
  clang libclang-rt-14-dev valgrind file git openssh-client openssh-server dropbear-bin
  python3 python3-pytest python3-paramiko python3-cryptography python3-asyncssh sshfs rsync sshpass
  socat tmux procps
- openssl curl systemd xinetd fail2ban man-db groff-base"
+ openssl curl systemd xinetd fail2ban man-db groff-base
+ xvfb xauth x11-apps x11-utils"
 # OpenRC (test_service.py's OpenRC test): its package conflicts with sysv-rc and would
 # take over the machine's init, so its files are unpacked, not installed, into
 # OPENRC_ROOT; the test runs them in a private mount namespace.
