@@ -16,6 +16,25 @@ PKGS="gcc make libc6-dev libtomcrypt-dev libtommath-dev zlib1g-dev libcrypt-dev
  socat tmux procps
  openssl curl systemd xinetd fail2ban man-db groff-base
  xvfb xauth x11-apps x11-utils"
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+# Package installs must not start the machine's own sshd: tests run their own servers.
+nopolicy=""
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+	printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
+	$SUDO chmod 755 /usr/sbin/policy-rc.d
+	nopolicy=1
+fi
+echo "deps: installing$missing"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+[ -z "$nopolicy" ] || $SUDO rm -f /usr/sbin/policy-rc.d
+fi
 # OpenRC (test_service.py's OpenRC test): its package conflicts with sysv-rc and would
 # take over the machine's init, so its files are unpacked, not installed, into
 # OPENRC_ROOT; the test runs them in a private mount namespace.
@@ -34,21 +53,3 @@ if [ ! -x "$OPENRC_ROOT/sbin/openrc-run" ]; then
 	fi
 	rm -rf "$tmpd"
 fi
-missing=""
-for p in $PKGS; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"
-done
-[ -z "$missing" ] && exit 0
-SUDO=""
-[ "$(id -u)" -eq 0 ] || SUDO=sudo
-# Package installs must not start the machine's own sshd: tests run their own servers.
-nopolicy=""
-if [ ! -e /usr/sbin/policy-rc.d ]; then
-	printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
-	$SUDO chmod 755 /usr/sbin/policy-rc.d
-	nopolicy=1
-fi
-echo "deps: installing$missing"
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
-[ -z "$nopolicy" ] || $SUDO rm -f /usr/sbin/policy-rc.d
