@@ -18,6 +18,9 @@
 #include <string.h>
 
 #define TGT __attribute__((target("aes,pclmul,ssse3,sse4.1")))
+/* GHASH's multiply and reduce, inlined into ghash4 even at -Os: as calls, with their
+ * vectors passed through memory, they cost GCM about a fifth of its time (+300 bytes). */
+#define HOT TGT __attribute__((always_inline)) inline
 
 int aesni_available(void)
 {
@@ -200,7 +203,7 @@ TGT void aesni_ctr_crypt(struct aesni_ctr *c, const uint8_t *in, uint8_t *out, s
 
 /* ---------------------------------------------------------------- GHASH */
 
-TGT static __m128i bswap128(__m128i x)
+HOT static __m128i bswap128(__m128i x)
 {
 	const __m128i rev = _mm_set_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
 	return _mm_shuffle_epi8(x, rev);
@@ -208,7 +211,7 @@ TGT static __m128i bswap128(__m128i x)
 
 /* Accumulates the 256-bit carry-less product a*b into hi:lo (Karatsuba would save one
  * multiply but costs more XORs and shuffles than it saves here). */
-TGT static void clmul_acc(__m128i a, __m128i b, __m128i *lo, __m128i *hi)
+HOT static void clmul_acc(__m128i a, __m128i b, __m128i *lo, __m128i *hi)
 {
 	__m128i l = _mm_clmulepi64_si128(a, b, 0x00);
 	__m128i h = _mm_clmulepi64_si128(a, b, 0x11);
@@ -219,7 +222,7 @@ TGT static void clmul_acc(__m128i a, __m128i b, __m128i *lo, __m128i *hi)
 }
 
 /* hi:lo (reflected, shifted right by one) -> the reduced reflected product. */
-TGT static __m128i reduce(__m128i lo, __m128i hi)
+HOT static __m128i reduce(__m128i lo, __m128i hi)
 {
 	/* shift the 256-bit value left by one */
 	__m128i cl = _mm_srli_epi64(lo, 63), ch = _mm_srli_epi64(hi, 63);
@@ -308,7 +311,7 @@ int aesni_gcm_init(struct aesni_gcm *g, const uint8_t *key, size_t keylen)
 }
 
 /* nonce || BE32(ctr): the 32-bit inc of SP 800-38D 6.2 on the last word. */
-TGT static __m128i gcm_ctr(__m128i base, uint32_t ctr)
+HOT static __m128i gcm_ctr(__m128i base, uint32_t ctr)
 {
 	return _mm_insert_epi32(base, (int)__builtin_bswap32(ctr), 3);
 }
