@@ -191,6 +191,11 @@ int conn_send_begin(struct conn *c, size_t max, uint8_t **payload)
 {
 	if (c->kex.we_sent_kexinit)
 		return ERR_AGAIN; /* held back in kexq by conn_send, which copies anyway */
+	/* Only into room the queue already has (bulk data made it grow): a few bytes typed
+	 * in a session must not reserve a whole maximum packet (RSS per session). 128 bytes
+	 * cover the header, padding and the longest MAC. */
+	if (c->outq.cap - c->outq.len < max + 128)
+		return ERR_AGAIN;
 	return pkt_begin(&c->tx, max, &c->outq, payload);
 }
 

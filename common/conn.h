@@ -149,7 +149,8 @@ int conn_send_buf(struct conn *c, const struct buf *payload);
 /* Bulk data without a copy: conn_send_begin points *payload at room for up to max bytes
  * of payload inside the output queue (valid until anything else is sent); the caller
  * fills n of them and conn_send_end(c, n) makes them a packet. ERR_AGAIN during a key
- * exchange and ERR_UNSUPPORTED with compression on: use conn_send then. */
+ * exchange or when the queue would have to grow for it, ERR_UNSUPPORTED with
+ * compression on: use conn_send then. */
 int conn_send_begin(struct conn *c, size_t max, uint8_t **payload);
 int conn_send_end(struct conn *c, size_t n);
 /* Writes what the output queue holds as far as the socket takes it now (a producer that
