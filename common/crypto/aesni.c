@@ -117,19 +117,22 @@ TGT static __m128i enc1(const struct aesni_key *k, __m128i b)
 /* Eight blocks in flight hide the AESENC latency. */
 TGT static void enc8(const struct aesni_key *k, __m128i b[8])
 {
-	__m128i rk = LOADK(0);
+	__m128i rk = LOADK(0), v[8];
 	int j;
 
+	_Pragma("GCC unroll 8")
 	for (j = 0; j < 8; j++)
-		b[j] = _mm_xor_si128(b[j], rk);
+		v[j] = _mm_xor_si128(b[j], rk);
 	for (unsigned i = 1; i < k->rounds; i++) {
 		rk = LOADK(i);
+		_Pragma("GCC unroll 8")
 		for (j = 0; j < 8; j++)
-			b[j] = _mm_aesenc_si128(b[j], rk);
+			v[j] = _mm_aesenc_si128(v[j], rk);
 	}
 	rk = LOADK(k->rounds);
+	_Pragma("GCC unroll 8")
 	for (j = 0; j < 8; j++)
-		b[j] = _mm_aesenclast_si128(b[j], rk);
+		b[j] = _mm_aesenclast_si128(v[j], rk);
 }
 
 /* ---------------------------------------------------------------- CTR */
@@ -325,25 +328,30 @@ TGT static __m128i enc8_ghash8(const struct aesni_key *k, __m128i b[8],
 				const struct aesni_gcm *g, __m128i x, const __m128i c[8])
 {
 	__m128i lo = _mm_setzero_si128(), hi = _mm_setzero_si128();
-	__m128i rk = LOADK(0);
+	__m128i rk = LOADK(0), v[8], cc[8];
 	int j;
 
-	for (j = 0; j < 8; j++)
-		b[j] = _mm_xor_si128(b[j], rk);
+	/* local copies, so that they live in registers across the rounds (b and c could
+	 * alias the key schedule as far as the compiler knows) */
+	_Pragma("GCC unroll 8")
+	for (j = 0; j < 8; j++) {
+		v[j] = _mm_xor_si128(b[j], rk);
+		cc[j] = c[j];
+	}
+	cc[0] = _mm_xor_si128(cc[0], bswap128(x)); /* bswap128 below makes it x ^ block */
 	for (unsigned i = 1; i < k->rounds; i++) {
 		rk = LOADK(i);
+		_Pragma("GCC unroll 8")
 		for (j = 0; j < 8; j++)
-			b[j] = _mm_aesenc_si128(b[j], rk);
-		if (i <= 8) {
-			__m128i v = bswap128(c[i - 1]);
-			if (i == 1)
-				v = _mm_xor_si128(v, x);
-			clmul_acc(v, _mm_loadu_si128((const __m128i *)g->h[8 - i]), &lo, &hi);
-		}
+			v[j] = _mm_aesenc_si128(v[j], rk);
+		if (i <= 8)
+			clmul_acc(bswap128(cc[i - 1]), _mm_loadu_si128((const __m128i *)g->h[8 - i]),
+				  &lo, &hi);
 	}
 	rk = LOADK(k->rounds);
+	_Pragma("GCC unroll 8")
 	for (j = 0; j < 8; j++)
-		b[j] = _mm_aesenclast_si128(b[j], rk);
+		b[j] = _mm_aesenclast_si128(v[j], rk);
 	return reduce(lo, hi);
 }
 
