@@ -212,7 +212,8 @@ uninstall:
 clean:
 	rm -rf $(BUILD)
 
-# make bench: throughput per cipher of our pair and the references' (tests/bench/).
-# QUICK=1: under a minute. Needs root (a throwaway user, as the interop tests).
+# make bench: throughput, connect latency and memory of ours and the references', the
+# goals' ratios and a plot (tests/bench/bench.py; build/bench/). QUICK=1: under a minute.
+# Needs root (a throwaway user, as the interop tests); installs missing Debian packages.
 bench: all
-	@QUICK=$(QUICK) /usr/bin/python3 tests/bench/throughput.py
+	@QUICK=$(QUICK) /usr/bin/python3 tests/bench/bench.py

@@ -291,6 +291,10 @@
  * CHANNEL_DATA: the payload (type, channel, length, data; 13 bytes of header for
  * EXTENDED_DATA) must stay under DB_MAX_PAYLOAD, which the packet layer enforces. */
 #define DB_CHAN_MAX_DATA      (DB_MAX_PAYLOAD - 64)
+/* Full chunks a channel reads from its fd in one wake-up before the socket gets them (a
+ * bulk source then costs one poll() per this many packets, not one per packet). The
+ * output queue's soft limit bounds it too. */
+#define DB_CHAN_READ_BURST    4
 /* Channel and global request names and channel type names we accept (the longest
  * standard one is "keepalive@openssh.com"; vendor names are short). */
 #define DB_MAX_REQ_NAME       64

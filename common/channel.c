@@ -231,37 +231,59 @@ int chan_deliver(struct channel *ch, int ext, const uint8_t *p, size_t n)
 	return queue_put(q, ch->recv_max, p, n);
 }
 
-/* Reads one chunk from fd and sends it as DATA / EXTENDED_DATA. Returns 1 when data
- * went out, 0 when nothing is there now, -1 at EOF (or an error, which counts as EOF:
- * a pty master reports EIO once the slave side is closed). */
+/* Reads one chunk from fd and sends it as DATA / EXTENDED_DATA. Returns 2 when a full
+ * chunk went out (more may be waiting), 1 when a shorter one did, 0 when nothing is there
+ * now, -1 at EOF (or an error, which counts as EOF: a pty master reports EIO once the
+ * slave side is closed). The data is read straight into its place in the output queue
+ * and encrypted there; with compression or during a key exchange it takes a bounce
+ * buffer. */
 static int read_chunk(struct channel *ch, int fd, int ext)
 {
 	struct chan_table *t = ch->tab;
-	uint8_t tmp[DB_CHAN_MAX_DATA];
 	uint32_t max = min_u32(min_u32(ch->send_window, ch->send_maxpkt), DB_CHAN_MAX_DATA);
+	size_t hdr = ext ? 13 : 9; /* byte msg, uint32 channel, [uint32 type], uint32 len */
+	uint8_t *p;
 	ssize_t n;
 	int r;
 
 	if (max == 0)
 		return 0;
-	do
-		n = read(fd, tmp, max);
-	while (n < 0 && errno == EINTR);
-	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-		return 0;
-	if (n <= 0)
-		return -1;
-	buf_reset(&t->scratch);
-	if ((r = buf_put_u8(&t->scratch,
-	                    ext ? SSH_MSG_CHANNEL_EXTENDED_DATA : SSH_MSG_CHANNEL_DATA)) ||
-	    (r = buf_put_u32(&t->scratch, ch->remote_id)) ||
-	    (ext && (r = buf_put_u32(&t->scratch, SSH_EXTENDED_DATA_STDERR))) ||
-	    (r = buf_put_string(&t->scratch, tmp, (size_t)n)) ||
-	    (r = conn_send_buf(t->c, &t->scratch)))
-		chan_send_fatal(t->c, r);
+	if (conn_send_begin(t->c, hdr + max, &p) == 0) {
+		do
+			n = read(fd, p + hdr, max);
+		while (n < 0 && errno == EINTR);
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return 0;
+		if (n <= 0)
+			return -1;
+		p[0] = ext ? SSH_MSG_CHANNEL_EXTENDED_DATA : SSH_MSG_CHANNEL_DATA;
+		store_be32(p + 1, ch->remote_id);
+		if (ext)
+			store_be32(p + 5, SSH_EXTENDED_DATA_STDERR);
+		store_be32(p + hdr - 4, (uint32_t)n);
+		if ((r = conn_send_end(t->c, hdr + (size_t)n)))
+			chan_send_fatal(t->c, r);
+	} else {
+		uint8_t tmp[DB_CHAN_MAX_DATA];
+		do
+			n = read(fd, tmp, max);
+		while (n < 0 && errno == EINTR);
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return 0;
+		if (n <= 0)
+			return -1;
+		buf_reset(&t->scratch);
+		if ((r = buf_put_u8(&t->scratch,
+		                    ext ? SSH_MSG_CHANNEL_EXTENDED_DATA : SSH_MSG_CHANNEL_DATA)) ||
+		    (r = buf_put_u32(&t->scratch, ch->remote_id)) ||
+		    (ext && (r = buf_put_u32(&t->scratch, SSH_EXTENDED_DATA_STDERR))) ||
+		    (r = buf_put_string(&t->scratch, tmp, (size_t)n)) ||
+		    (r = conn_send_buf(t->c, &t->scratch)))
+			chan_send_fatal(t->c, r);
+	}
 	ch->send_window -= (uint32_t)n;
 	t->last_data_ms = loop_now_ms();
-	return 1;
+	return (uint32_t)n == max ? 2 : 1;
 }
 
 static void mark_eof(struct channel *ch, int ext)
@@ -280,6 +302,21 @@ static int can_read(const struct channel *ch)
 {
 	return ch->state == CHAN_OPEN && !ch->sent_close && !ch->got_close && ch->send_window > 0 &&
 	       conn_can_send(ch->tab->c);
+}
+
+static void read_some(struct channel *ch, int fd, int ext)
+{
+	int k, r = 2;
+
+	for (k = 0; k < DB_CHAN_READ_BURST && r == 2; k++) {
+		if ((ext ? ch->err_eof : ch->in_eof) || !can_read(ch))
+			break;
+		r = read_chunk(ch, fd, ext);
+		if (r < 0)
+			mark_eof(ch, ext);
+	}
+	if (r > 0)
+		conn_flush(ch->tab->c);
 }
 
 static short watch_want(void *arg)
@@ -318,13 +355,12 @@ static void watch_io(void *arg, int fd, short rev)
 		ch->out_err = 1;
 		release_fd(ch, &ch->out_fd);
 	}
-	/* One chunk per wake-up and fd: other channels and the socket get their turn. */
-	if (fd == ch->in_fd && !ch->in_eof && can_read(ch) &&
-	    (rev & (POLLIN | POLLHUP | POLLERR)) && read_chunk(ch, fd, 0) < 0)
-		mark_eof(ch, 0);
-	if (fd == ch->err_fd && ch->err_dir == CHAN_ERR_READ && !ch->err_eof && can_read(ch) &&
-	    (rev & (POLLIN | POLLHUP | POLLERR)) && read_chunk(ch, fd, 1) < 0)
-		mark_eof(ch, 1);
+	/* A few chunks per wake-up and fd while they come full (a bulk source), then out to
+	 * the socket at once; other channels and the socket get their turn after that. */
+	if (fd == ch->in_fd && (rev & (POLLIN | POLLHUP | POLLERR)))
+		read_some(ch, fd, 0);
+	if (fd == ch->err_fd && ch->err_dir == CHAN_ERR_READ && (rev & (POLLIN | POLLHUP | POLLERR)))
+		read_some(ch, fd, 1);
 	chan_service(ch);
 }
 

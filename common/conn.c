@@ -187,6 +187,26 @@ int conn_send(struct conn *c, const uint8_t *p, size_t n)
 	return r;
 }
 
+int conn_send_begin(struct conn *c, size_t max, uint8_t **payload)
+{
+	if (c->kex.we_sent_kexinit)
+		return ERR_AGAIN; /* held back in kexq by conn_send, which copies anyway */
+	/* Only into room the queue already has (bulk data made it grow): a few bytes typed
+	 * in a session must not reserve a whole maximum packet (RSS per session). 128 bytes
+	 * cover the header, padding and the longest MAC. */
+	if (c->outq.cap - c->outq.len < max + 128)
+		return ERR_AGAIN;
+	return pkt_begin(&c->tx, max, &c->outq, payload);
+}
+
+int conn_send_end(struct conn *c, size_t n)
+{
+	int r = pkt_end(&c->tx, n, &c->outq);
+	if (r == 0)
+		conn_kex_check_rekey(c);
+	return r;
+}
+
 int conn_send_buf(struct conn *c, const struct buf *payload)
 {
 	return conn_send(c, payload->data, payload->len);
@@ -458,7 +478,11 @@ static void process(struct conn *c)
 		handle_packet(c, &payload);
 		conn_kex_check_rekey(c);
 	}
-	inq_compact(c);
+	/* Compacted lazily: an empty queue just rewinds; a partial packet moves forward
+	 * once as much has been consumed as is left (amortised one copy per byte at most),
+	 * and read_in() compacts when the room behind it gets short. */
+	if (c->inq.pos >= buf_avail(&c->inq))
+		inq_compact(c);
 	if (c->rx_eof) {
 		if (buf_avail(&c->inq) == 0)
 			conn_exit(c, "Exited normally");
@@ -469,20 +493,27 @@ static void process(struct conn *c)
 	}
 }
 
+/* Reads straight into the tail of inq: the ciphertext needs no wiping and no staging
+ * copy, and one read takes all the room the buffer has (it grows to two whole packets
+ * under a bulk transfer), so that costs one read() per packet or less. */
 static void read_in(struct conn *c)
 {
-	uint8_t tmp[16384];
 	size_t room;
+	uint8_t *p;
 	ssize_t n;
 	int r;
 
-	inq_compact(c);
-	room = c->inq.max - c->inq.len;
-	if (room > sizeof(tmp))
-		room = sizeof(tmp);
+	if (c->inq.cap - c->inq.len < 4096)
+		inq_compact(c);
+	room = c->inq.cap - c->inq.len;
+	if (room < 4096) /* grow; an idle connection stays at its first few KiB */
+		room = c->inq.max - c->inq.len < 16384 ? c->inq.max - c->inq.len : 16384;
 	if (room == 0)
 		return;
-	n = read(c->fd, tmp, room);
+	if ((r = buf_reserve(&c->inq, room, &p)))
+		conn_fatal(c, SSH_DISCONNECT_PROTOCOL_ERROR, "input buffer: %s", err_str(r));
+	c->inq.len -= room; /* only what read() fills becomes data */
+	n = read(c->fd, p, room);
 	if (n < 0) {
 		if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)
 			return;
@@ -496,9 +527,17 @@ static void read_in(struct conn *c)
 		c->rx_eof = 1;
 		return;
 	}
-	if ((r = buf_put_bytes(&c->inq, tmp, (size_t)n)))
-		conn_fatal(c, SSH_DISCONNECT_PROTOCOL_ERROR, "input buffer: %s", err_str(r));
-	wipe(tmp, (size_t)n);
+	c->inq.len += (size_t)n;
+}
+
+void conn_flush(struct conn *c)
+{
+	int r = write_out(c);
+	if (r == ERR_CLOSED) {
+		c->fd = -1;
+		conn_exit(c, "connection closed by peer");
+	}
+	/* any other error shows again at the next POLLOUT, which ends the connection */
 }
 
 static short conn_want(void *arg)
@@ -537,11 +576,7 @@ static void conn_io(void *arg, int fd, short rev)
 		conn_fatal(c, SSH_DISCONNECT_CONNECTION_LOST, "socket closed");
 	process(c);
 	/* Opportunistic write: most replies fit the socket buffer right away. */
-	r = write_out(c);
-	if (r == ERR_CLOSED) {
-		c->fd = -1;
-		conn_exit(c, "connection closed by peer");
-	}
+	conn_flush(c);
 }
 
 static void ident_timeout(void *arg)

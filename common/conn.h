@@ -146,6 +146,17 @@ void conn_set_phase(struct conn *c, const struct dispatch *table);
  * wait for conn_can_send() instead. */
 int conn_send(struct conn *c, const uint8_t *payload, size_t n);
 int conn_send_buf(struct conn *c, const struct buf *payload);
+/* Bulk data without a copy: conn_send_begin points *payload at room for up to max bytes
+ * of payload inside the output queue (valid until anything else is sent); the caller
+ * fills n of them and conn_send_end(c, n) makes them a packet. ERR_AGAIN during a key
+ * exchange or when the queue would have to grow for it, ERR_UNSUPPORTED with
+ * compression on: use conn_send then. */
+int conn_send_begin(struct conn *c, size_t max, uint8_t **payload);
+int conn_send_end(struct conn *c, size_t n);
+/* Writes what the output queue holds as far as the socket takes it now (a producer that
+ * just queued much need not wait for the next poll()); a peer that closed ends the
+ * connection. */
+void conn_flush(struct conn *c);
 /* A fresh payload buffer, at most DB_MAX_PAYLOAD bytes. */
 int conn_msg_init(struct buf *b, uint8_t msg);
 /* 1 when more output may be produced now (channels stop reading their fds otherwise). */

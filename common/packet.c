@@ -17,7 +17,8 @@
  * In the last two the 4 length bytes are not part of the block alignment.
  *
  * Nothing here allocates per packet: pkt_encode builds the packet in place in the
- * caller's output buffer; pkt_decode reads the wire bytes from the caller's input buffer
+ * caller's output buffer (pkt_begin/pkt_end let the caller put the payload there
+ * itself, so bulk data is read from its fd straight into the packet); pkt_decode reads the wire bytes from the caller's input buffer
  * without writing to it and decrypts into rx_plain (inflating into rx_payload), two
  * buffers of d that grow to the largest packet seen and are then reused. */
 #include "packet.h"
@@ -165,59 +166,103 @@ static int protect(struct pkt_dir *d, uint8_t *pkt, size_t n, uint8_t *tail)
 	return r;
 }
 
-int pkt_encode(struct pkt_dir *d, const uint8_t *payload, size_t n, struct buf *out)
+/* The packet whose payload (body bytes, compressed if compression is on) sits at
+ * out->data + start + 5: padding, length fields, protection, counters. out has room
+ * for it (reserved by the caller). */
+static int finish(struct pkt_dir *d, struct buf *out, size_t start, size_t body)
 {
-	size_t start = out->len, unit = pkt_unit(d), taillen = tail_len(d);
-	size_t body, aligned, pad, len, worst;
+	size_t unit = pkt_unit(d), taillen = tail_len(d);
+	size_t aligned, pad, len;
 	uint8_t *p, *tail;
 	int r;
 
-	if (n == 0 || !payload)
-		return ERR_INVALID;
-	if (n > DB_MAX_PAYLOAD)
-		return ERR_TOOBIG;
-	/* Make sure out can take the largest packet this payload may become before the
-	 * compressor consumes it: a deflate stream cannot take a packet back. */
-	worst = 5 + n + (d->comp_on ? n / 16 + 64 : 0) + unit + PAD_MIN + taillen;
-	r = buf_reserve(out, worst, &p);
-	if (r)
-		return r;
-	out->len = start;
-
-	r = buf_reserve(out, 5, &p); /* packet_length, padding_length: filled in below */
-	if (r == 0)
-		r = d->comp_on ? comp_deflate(&d->zctx, payload, n, out)
-			       : buf_put_bytes(out, payload, n);
-	if (r)
-		goto fail;
-	body = out->len - start - 5;
+	out->len = start + 5 + body;
 	aligned = (len_apart(d) ? 0 : 4) + 1 + body;
 	pad = unit - aligned % unit;
 	if (pad < PAD_MIN)
 		pad += unit;
 	len = 1 + body + pad;
-	if (len > DB_MAX_PACKET) {
-		r = ERR_TOOBIG;
-		goto fail;
-	}
+	if (len > DB_MAX_PACKET)
+		return ERR_TOOBIG;
 	r = buf_reserve(out, pad + taillen, &p);
 	if (r == 0)
 		r = rand_bytes(p, pad); /* RFC 4253 6: random padding */
 	if (r)
-		goto fail;
+		return r;
 	tail = p + pad;
 	p = out->data + start; /* out may have moved while it grew */
 	store_be32(p, (uint32_t)len);
 	p[4] = (uint8_t)pad;
 	r = protect(d, p, 4 + len, tail);
 	if (r)
-		goto fail;
+		return r;
 	d->seq++; /* wraps mod 2^32 (RFC 4253 6.4) */
 	d->packets++;
 	d->bytes += 4 + len + taillen;
 	return 0;
-fail:
+}
+
+/* Room for the largest packet a payload of n bytes may become (before the compressor
+ * consumes it: a deflate stream cannot take a packet back); out->len is unchanged. */
+static int reserve_packet(struct pkt_dir *d, size_t n, struct buf *out)
+{
+	size_t start = out->len;
+	size_t worst = 5 + n + (d->comp_on ? n / 16 + 64 : 0) + pkt_unit(d) + PAD_MIN +
+		       tail_len(d);
+	uint8_t *p;
+	int r = buf_reserve(out, worst, &p);
+
 	out->len = start;
+	return r;
+}
+
+int pkt_encode(struct pkt_dir *d, const uint8_t *payload, size_t n, struct buf *out)
+{
+	size_t start = out->len;
+	uint8_t *p;
+	int r;
+
+	if (n == 0 || !payload)
+		return ERR_INVALID;
+	if (n > DB_MAX_PAYLOAD)
+		return ERR_TOOBIG;
+	if ((r = reserve_packet(d, n, out)))
+		return r;
+	r = buf_reserve(out, 5, &p); /* packet_length, padding_length: filled in by finish */
+	if (r == 0)
+		r = d->comp_on ? comp_deflate(&d->zctx, payload, n, out)
+			       : buf_put_bytes(out, payload, n);
+	if (r == 0)
+		r = finish(d, out, start, out->len - start - 5);
+	if (r)
+		out->len = start;
+	return r;
+}
+
+int pkt_begin(struct pkt_dir *d, size_t max, struct buf *out, uint8_t **payload)
+{
+	int r;
+
+	if (d->comp_on)
+		return ERR_UNSUPPORTED; /* the payload goes through the compressor */
+	if (max == 0 || max > DB_MAX_PAYLOAD)
+		return ERR_INVALID;
+	if ((r = reserve_packet(d, max, out)))
+		return r;
+	*payload = out->data + out->len + 5;
+	return 0;
+}
+
+int pkt_end(struct pkt_dir *d, size_t n, struct buf *out)
+{
+	size_t start = out->len;
+	int r;
+
+	if (n == 0 || n > DB_MAX_PAYLOAD || d->comp_on)
+		return ERR_INVALID;
+	r = finish(d, out, start, n);
+	if (r)
+		out->len = start;
 	return r;
 }
 

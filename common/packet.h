@@ -90,6 +90,13 @@ void pkt_dir_free(struct pkt_dir *d);
  * once out has drained; any other error is fatal for the connection (the compressor or
  * the cipher may have moved on). */
 int pkt_encode(struct pkt_dir *d, const uint8_t *payload, size_t n, struct buf *out);
+/* The same in two steps, for a payload the caller writes in place (no copy): pkt_begin
+ * makes room in out for a payload of up to max bytes and points *payload at where it
+ * goes (valid until out is next changed; out->len is unchanged); pkt_end seals the n
+ * bytes written there (n <= max) into a packet. With compression on pkt_begin returns
+ * ERR_UNSUPPORTED: use pkt_encode. Errors are as pkt_encode's. */
+int pkt_begin(struct pkt_dir *d, size_t max, struct buf *out, uint8_t **payload);
+int pkt_end(struct pkt_dir *d, size_t n, struct buf *out);
 /* Consumes one whole packet from in (advancing in->pos) and makes *payload a read-only
  * view of its payload (1 to DB_MAX_PAYLOAD bytes), which lives in d's own storage (valid
  * until the next call on d or pkt_dir_free; in may be changed or freed meanwhile). in is only read, never

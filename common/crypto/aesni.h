@@ -28,7 +28,7 @@ struct aesni_ctr {
 
 struct aesni_gcm {
 	struct aesni_key k;
-	uint8_t h[4][16];   /* H, H^2, H^3, H^4 in GHASH's bit-reflected register form */
+	uint8_t h[8][16];   /* H, H^2, ..., H^8 in GHASH's bit-reflected register form */
 };
 
 #if DB_FAST_CRYPTO && defined(__x86_64__)

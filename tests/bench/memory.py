@@ -1,12 +1,15 @@
 #!/usr/bin/python3
 """Daemon idle RSS and RSS per idle authenticated session (N sessions, all the server's
-processes summed, the user's commands not counted) for our binary and a reference, with
-OpenSSH's ssh as the client; prints medians of RUNS runs and the ratios.
+processes summed, the user's commands not counted) for our binary and references, with
+OpenSSH's ssh as the client; prints medians of RUNS interleaved runs and the ratios of
+ours to each reference.
 
-    tests/bench/memory.py [OURS [REFERENCE]]      (root: makes a throwaway user)
+    tests/bench/memory.py [OURS [REFERENCE...]]      (root: makes a throwaway user)
 
-OURS defaults to build/static/dropbearmulti, REFERENCE to
-../shared/peers/dropbear-2026.94/dropbearmulti; N and RUNS come from the environment."""
+OURS defaults to build/static/dropbearmulti, the references to
+../shared/peers/dropbear-2026.94/dropbearmulti; N and RUNS come from the environment
+(QUICK=1: N=3, RUNS=1), and BENCH_JSON names a file for the figures."""
+import json
 import os
 import shutil
 import socket
@@ -17,8 +20,9 @@ import tempfile
 import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-N = int(os.environ.get("N", "10"))
-RUNS = int(os.environ.get("RUNS", "3"))
+QUICK = os.environ.get("QUICK") == "1"
+N = int(os.environ.get("N", "3" if QUICK else "10"))
+RUNS = int(os.environ.get("RUNS", "1" if QUICK else "3"))
 
 
 def mem(pid):
@@ -80,8 +84,9 @@ def measure(binary, work, user, ukey):
     link = os.path.join(d, "dropbear")
     os.symlink(exe, link)
     hk = os.path.join(d, "hk")
-    subprocess.run([exe, "dropbearkey", "-t", "ed25519", "-f", hk], check=True,
-                   capture_output=True)
+    # a multi-call binary makes its own key; Debian's dropbear has dropbearkey beside it
+    keygen = [exe, "dropbearkey"] if exe.endswith("multi") else ["/usr/bin/dropbearkey"]
+    subprocess.run(keygen + ["-t", "ed25519", "-f", hk], check=True, capture_output=True)
     port = free_port()
     log = open(os.path.join(d, "log"), "wb")
     srv = subprocess.Popen([link, "-F", "-E", "-p", "127.0.0.1:%d" % port, "-r", hk],
@@ -124,8 +129,9 @@ def measure(binary, work, user, ukey):
 def main():
     ours = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else
                            os.path.join(ROOT, "build", "static", "dropbearmulti"))
-    ref = os.path.abspath(sys.argv[2] if len(sys.argv) > 2 else os.path.join(
-        ROOT, "..", "shared", "peers", "dropbear-2026.94", "dropbearmulti"))
+    refs = [os.path.abspath(x) for x in sys.argv[2:]] or [os.path.abspath(os.path.join(
+        ROOT, "..", "shared", "peers", "dropbear-2026.94", "dropbearmulti"))]
+    bins = [ours] + refs
     work = tempfile.mkdtemp(prefix="dbbench-")
     os.chmod(work, 0o755)
     user = "dbbm%d" % (os.getpid() % 100000)
@@ -139,9 +145,9 @@ def main():
         os.makedirs(os.path.join(home, ".ssh"), mode=0o700)
         shutil.copy(ukey + ".pub", os.path.join(home, ".ssh", "authorized_keys"))
         subprocess.run(["chown", "-R", user, os.path.join(home, ".ssh")], check=True)
-        res = {ours: [], ref: []}
+        res = {b: [] for b in bins}
         for _ in range(RUNS):  # interleaved
-            for b in (ours, ref):
+            for b in bins:
                 res[b].append(measure(b, work, user, ukey))
     finally:
         subprocess.run(["pkill", "-KILL", "-u", user], capture_output=True)
@@ -149,19 +155,38 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
     med = {b: {k: statistics.median(r[k] for r in res[b]) for k in res[b][0]} for b in res}
     print("memory, medians of %d runs, N=%d sessions (ssh ... sleep), kB" % (RUNS, N))
-    print("%-18s %10s %10s %10s %10s %10s %10s" % ("", "size", "idle RSS", "idle priv",
+    print("%-26s %10s %10s %10s %10s %10s %10s" % ("", "size", "idle RSS", "idle priv",
                                                   "RSS/sess", "priv/sess", "procs/sess"))
-    for name, b in (("ours", ours), ("reference", ref)):
+    for b in bins:
         m = med[b]
-        print("%-18s %10d %10.0f %10.0f %10.0f %10.0f %10.1f" % (
-            name, os.path.getsize(b), m["idle_rss"] / 1024, m["idle_priv"] / 1024,
+        print("%-26s %10d %10.0f %10.0f %10.0f %10.0f %10.1f" % (
+            name_of(b), os.path.getsize(b), m["idle_rss"] / 1024, m["idle_priv"] / 1024,
             m["sess_rss"] / 1024, m["sess_priv"] / 1024, m["procs_per_sess"]))
-    a, r = med[ours], med[ref]
-    print("%-18s %10.2f %10.2f %10.2f %10.2f %10.2f" % (
-        "ratio ours/ref", os.path.getsize(ours) / os.path.getsize(ref),
-        a["idle_rss"] / r["idle_rss"], a["idle_priv"] / r["idle_priv"],
-        a["sess_rss"] / r["sess_rss"], a["sess_priv"] / r["sess_priv"]))
-    print("ours: %s\nreference: %s" % (ours, ref))
+    a = med[ours]
+    for ref in refs:
+        r = med[ref]
+        print("%-26s %10.2f %10.2f %10.2f %10.2f %10.2f" % (
+            "ours / " + name_of(ref), os.path.getsize(ours) / os.path.getsize(ref),
+            a["idle_rss"] / r["idle_rss"], a["idle_priv"] / r["idle_priv"],
+            a["sess_rss"] / r["sess_rss"], a["sess_priv"] / r["sess_priv"]))
+    for b in bins:
+        print("%s: %s" % (name_of(b), b))
+    out = os.environ.get("BENCH_JSON")
+    if out:
+        with open(out, "w") as f:
+            json.dump({"n": N, "runs": RUNS, "rows": [dict(med[b], name=name_of(b), path=b,
+                                                           size=os.path.getsize(b))
+                                                      for b in bins]}, f, indent=1)
+
+
+def name_of(b):
+    if b.startswith(ROOT):
+        return "ours" + (" (static)" if "/static/" in b else "")
+    if "dropbear-2026.94" in b:
+        return "dropbear-2026.94"
+    if b.startswith("/usr/"):
+        return "dropbear-2022.83 (Debian)"
+    return os.path.basename(b)
 
 
 if __name__ == "__main__":

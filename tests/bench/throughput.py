@@ -23,6 +23,7 @@ n/a. Needs root (a throwaway user; the sshd privsep directories). Only 127.0.0.1
 ports, every server killed by its PID at the end. A benchmark: it asserts nothing.
 """
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -53,8 +54,48 @@ SHORT = {"chacha20-poly1305@openssh.com": "chacha20-poly1305",
          "aes128-ctr": "aes128-ctr+hmac-sha2-256-etm"}
 
 
+TICK = os.sysconf("SC_CLK_TCK")
+REFS = [("openssh-10 pair", "/ossh10"), ("openssh-9.2 pair", "/ossh9.2"),
+        ("dropbear-2026.94 pair", "/db2026"), ("dropbear-2022.83 pair", "/db2022")]
+
+
 def run(args, **kw):
     return subprocess.run(args, capture_output=True, timeout=300, **kw)
+
+
+def cpu_hz():
+    """The CPU clock in Hz, from /proc/cpuinfo's "cpu MHz" (x86 Linux has it); 1 GHz
+    otherwise, which makes the cycles-per-byte columns nanoseconds per byte."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for ln in f:
+                if ln.startswith("cpu MHz"):
+                    return float(ln.split(":")[1]) * 1e6
+    except OSError:
+        pass
+    return 1e9
+
+
+def tree_cpu(pid):
+    """CPU seconds of a server: the listener, plus its reaped children (the connection
+    processes and, through them, the commands they ran): utime+stime+cutime+cstime."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return sum(int(x) for x in fields[11:15]) / TICK
+    except OSError:
+        return 0.0
+
+
+def run_client(argv, env, stdin):
+    """Runs a client to its end; (returncode, stderr tail, its CPU seconds: user+sys of
+    it and whatever it reaped, from wait4)."""
+    p = subprocess.Popen(argv, env=env, stdin=stdin, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE)
+    err = p.stderr.read()
+    _, status, ru = os.wait4(p.pid, 0)
+    p.returncode = os.waitstatus_to_exitcode(status)
+    return p.returncode, err, ru.ru_utime + ru.ru_stime
 
 
 def main():
@@ -62,11 +103,15 @@ def main():
     ap.add_argument("-r", "--rounds", type=int, default=5)
     ap.add_argument("-s", "--size", type=int, default=128, help="MiB per transfer")
     ap.add_argument("--quick", action="store_true",
-                    help="3 rounds of 16 MiB, download only (under a minute)")
+                    help="2 rounds of 64 MiB, download only, our server's pairs and "
+                    "OpenSSH 10's (part of a one-minute run)")
     ap.add_argument("--only", default="", help="comma-separated pair names to run")
     a = ap.parse_args()
     if a.quick or os.environ.get("QUICK") == "1":
-        a.rounds, a.size, dirs = 3, 16, ["down"]
+        # fewer pairs, not smaller transfers: below ~64 MiB the connect time (subtracted)
+        # varies as much as the transfer takes
+        a.rounds, a.size, dirs = 2, 64, ["down"]
+        a.only = a.only or "ours+ours,ssh10->ours,openssh-10 pair"
     else:
         dirs = ["down", "up"]
     size = a.size << 20
@@ -171,6 +216,8 @@ def main():
             results = {}   # (pair, cipher, dir) -> [seconds]
             connect = {}   # pair -> [seconds]
             failed = set()
+            cycles = {}    # (pair, cipher, dir) -> [(server c/B, client c/B)]
+            hz = cpu_hz()
             mb = size / 1e6
             for rnd in range(a.rounds):
                 for pname, mk, sname, dropbear_set in pairs:
@@ -186,29 +233,30 @@ def main():
                             key = (pname, cipher, d)
                             if key in failed:
                                 continue
+                            s0 = tree_cpu(srv[sname].proc.pid)
                             if d == "down":
                                 argv = mk(port, cipher, mac, "head -c %d /dev/zero" % size)
                                 t = time.perf_counter()
-                                r = subprocess.run(argv, env=env, stdin=subprocess.DEVNULL,
-                                                   stdout=subprocess.DEVNULL,
-                                                   stderr=subprocess.PIPE, timeout=600)
+                                rc, err, ccpu = run_client(argv, env, subprocess.DEVNULL)
                             else:
                                 argv = mk(port, cipher, mac, "cat >/dev/null")
                                 src = subprocess.Popen(["head", "-c", str(size), "/dev/zero"],
                                                        stdout=subprocess.PIPE)
                                 t = time.perf_counter()
-                                r = subprocess.run(argv, env=env, stdin=src.stdout,
-                                                   stdout=subprocess.DEVNULL,
-                                                   stderr=subprocess.PIPE, timeout=600)
+                                rc, err, ccpu = run_client(argv, env, src.stdout)
                                 src.stdout.close()
                                 src.wait()
                             dt = time.perf_counter() - t
-                            if r.returncode != 0:
+                            if rc != 0:
                                 failed.add(key)
                                 print("FAILED %s %s %s: %s" % (pname, cipher, d,
-                                                               r.stderr.decode()[-200:].strip()),
+                                                               err.decode()[-200:].strip()),
                                       file=sys.stderr)
                                 continue
+                            time.sleep(0.2)  # the listener reaps the connection process
+                            scpu = tree_cpu(srv[sname].proc.pid) - s0
+                            cycles.setdefault(key, []).append((scpu * hz / size,
+                                                               ccpu * hz / size))
                             results.setdefault(key, []).append(dt)
                 print("round %d/%d done" % (rnd + 1, a.rounds), file=sys.stderr)
 
@@ -219,27 +267,59 @@ def main():
                 c = statistics.median(connect.get(key[0], [0.0]))
                 return mb / max(statistics.median(ts) - c, 1e-6)
 
+            def cpb(key, i):
+                v = cycles.get(key)
+                return statistics.median(x[i] for x in v) if v else None
+
             print("\nthroughput, MB/s (median of %d interleaved runs of %d MiB, connect time "
-                  "subtracted); ratios to OpenSSH 10's and OpenSSH 9.2's pairs" %
-                  (a.rounds, a.size))
-            print("%-22s %-30s %-4s %8s %8s %8s" % ("pair", "cipher", "dir", "MB/s",
-                                                    "/ossh10", "/ossh9.2"))
+                  "subtracted), server and client CPU cycles per byte (utime+stime of each "
+                  "side's processes, the command's included, x %.0f MHz); the ratios are "
+                  "this row's throughput over each reference pair's" %
+                  (a.rounds, a.size, hz / 1e6))
+            refs = [r for r in REFS if any(p[0] == r[0] for p in pairs)]
+            print("%-22s %-28s %-4s %8s %6s %6s" % ("pair", "cipher", "dir", "MB/s", "srvc/B",
+                                                   "clic/B") +
+                  "".join(" %8s" % r[1] for r in refs))
+            table = []
             for d in dirs:
                 for cipher, mac in CIPHERS:
-                    ref10 = mbps(("openssh-10 pair", cipher, d))
-                    ref92 = mbps(("openssh-9.2 pair", cipher, d))
+                    refv = [mbps((r[0], cipher, d)) for r in refs]
                     for pname, _, _, dropbear_set in pairs:
-                        v = mbps((pname, cipher, d))
+                        key = (pname, cipher, d)
+                        v = mbps(key)
                         name = SHORT[cipher]
                         if dropbear_set and mac:
                             name = "aes128-ctr+hmac-sha2-256 *"
+                        row = {"pair": pname, "cipher": name, "dir": d, "mbps": v,
+                               "srv_cpb": cpb(key, 0), "cli_cpb": cpb(key, 1),
+                               "ratios": {r[1]: (v / rv if v and rv else None)
+                                          for r, rv in zip(refs, refv)}}
+                        table.append(row)
                         if v is None:
-                            print("%-22s %-30s %-4s %8s" % (pname, name, d, "n/a"))
+                            print("%-22s %-28s %-4s %8s" % (pname, name, d, "n/a"))
                             continue
-                        print("%-22s %-30s %-4s %8.1f %8s %8s" % (
-                            pname, name, d, v, "%.2f" % (v / ref10) if ref10 else "-",
-                            "%.2f" % (v / ref92) if ref92 else "-"))
+                        print("%-22s %-28s %-4s %8.1f %6.2f %6.2f" % (
+                            pname, name, d, v, row["srv_cpb"], row["cli_cpb"]) +
+                            "".join(" %8s" % ("%.2f" % (v / rv) if rv else "-")
+                                    for rv in refv))
                     print()
+            # server cycles/byte against OpenSSH 10's server, same client where we can
+            print("server cycles/byte over OpenSSH 10's pair's (same cipher and direction):")
+            for d in dirs:
+                for cipher, mac in CIPHERS:
+                    ref = cpb(("openssh-10 pair", cipher, d), 0)
+                    for pname in ("ours+ours", "ssh10->ours"):
+                        v = cpb((pname, cipher, d), 0)
+                        if v and ref:
+                            print("  %-14s %-28s %-4s %5.2f" % (pname, SHORT[cipher], d,
+                                                                v / ref))
+            out = os.environ.get("BENCH_JSON")
+            if out:
+                with open(out, "w") as f:
+                    json.dump({"size_mib": a.size, "rounds": a.rounds, "mhz": hz / 1e6,
+                               "rows": table,
+                               "connect_ms": {p: statistics.median(v) * 1e3
+                                              for p, v in connect.items()}}, f, indent=1)
             print("connect time, median ms: " + ", ".join(
                 "%s %.0f" % (p, statistics.median(v) * 1e3) for p, v in connect.items()))
             print("binary sizes: " + ", ".join("%s %d" % (n, os.path.getsize(p)) for n, p in [
