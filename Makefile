@@ -137,23 +137,37 @@ check: all $(TEST_BINS)
 	@sh tests/run-all.sh $(TEST_BINS)
 
 # ---- fuzz targets (clang + libFuzzer): build/fuzz/fuzz_*. common/ is compiled once
-# with coverage instrumentation into an archive each target links against.
+# with coverage instrumentation into an archive each target links against; server/ and
+# client/ into a second one for the targets that run whole connections. -DDB_FUZZ is the
+# fuzzing build switch (fixed random seed, the transport in the clear after NEWKEYS, see
+# conn-kex.c): only these objects have it, never dropbearmulti. A target names extra link
+# flags (-Wl,--wrap=... for the OS side effects it stubs) in a " * fuzz-link: " line.
 FUZZ_SRCS  := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS  := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 FUZZ_CC    := clang
-FUZZ_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all \
+              -DDB_FUZZ
 FUZZ_OBJS  := $(CORE_SRCS:%.c=$(BUILD)/fobj/%.o)
 FUZZ_LIB   := $(BUILD)/fobj/libcore.a
+FUZZ_FACE_SRCS := $(filter-out server/sftp/%,$(wildcard server/*.c client/*.c))
+FUZZ_FACE_OBJS := $(FUZZ_FACE_SRCS:%.c=$(BUILD)/fobj/%.o)
+FUZZ_FACE_LIB  := $(BUILD)/fobj/libfaces.a
 $(BUILD)/fobj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(DEFS) $(WARN) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
--include $(FUZZ_OBJS:.o=.d)
+-include $(FUZZ_OBJS:.o=.d) $(FUZZ_FACE_OBJS:.o=.d)
+$(BUILD)/fobj/server/svr-main.o: $(BUILD)/gen/dropbear_usage.h
+$(BUILD)/fobj/client/cli-main.o: $(BUILD)/gen/dbclient_usage.h
 $(FUZZ_LIB): $(FUZZ_OBJS)
 	rm -f $@
 	ar rcs $@ $^
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB)
+$(FUZZ_FACE_LIB): $(FUZZ_FACE_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB) $(FUZZ_FACE_LIB) $(wildcard tests/fuzz/*.h)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(DEFS) $(FUZZ_FLAGS) -fsanitize=fuzzer -Wall -Wextra -Werror -o $@ $< $(FUZZ_LIB) $(LIBS)
+	$(FUZZ_CC) $(DEFS) $(FUZZ_FLAGS) -fsanitize=fuzzer -Wall -Wextra -Werror -o $@ $< \
+		$(shell sed -n 's/^ \* fuzz-link: //p' $<) $(FUZZ_FACE_LIB) $(FUZZ_LIB) $(LIBS)
 fuzz: $(FUZZ_BINS)
 
 # make run: host keys in build/run (made once), then the server in the foreground.

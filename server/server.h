@@ -124,6 +124,8 @@ struct svr_state {
 	struct svr_restrict restrict_;
 	struct svr_sess *sess;    /* the session layer's state (svr-session*.c) */
 };
+/* The server's row of the transport (svr-conn.c); the fuzz targets drive it directly. */
+extern const struct conn_role svr_conn_role;
 /* Runs the connection on fd in this (forked) process; never returns. */
 _Noreturn void svr_conn_run(int fd, const char *peer, struct hostkeys *hk, int unauth_fd,
                             const struct svr_opts *o);
