@@ -5,6 +5,8 @@
 #   make STATIC=1     the same, a fully static static-pie binary linked with musl
 #                     (build/static/): the four libraries are built with musl-gcc from
 #                     Debian's source packages by contrib/musl/deps.sh, once
+#   make SAN=1        with ASan+UBSan, not stripped (build/san/): make check runs part of
+#                     the interop suite against it
 #   make MINIMAL=1    static, server only: curve25519, ed25519, chacha20-poly1305,
 #                     public-key auth (build/minimal/)
 #   make size         bytes per module and per library in the static binary
@@ -21,6 +23,13 @@ BUILD    ?= build/static
 MUSL_PREFIX ?= build/musl/prefix
 # musl-gcc's own specs with -static-pie taught (made by contrib/musl/deps.sh).
 CC       := gcc -specs $(MUSL_PREFIX)/musl.specs
+endif
+# SAN=1: the same binary with ASan and UBSan (build/san/), for the sanitizer pass of
+# make check (tests/run-all.sh): any report aborts the process and fails the run.
+ifeq ($(SAN),1)
+BUILD    ?= build/san
+CFLAGS   := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+LDFLAGS  := -fsanitize=address,undefined
 endif
 CC       ?= cc
 PREFIX   ?= /usr/local
@@ -130,10 +139,12 @@ interop: all
 	@sh tests/run-interop.sh
 
 # make check: everything, closing with one combined "N passed, N failed" line.
-# The interop suite runs twice: against the dynamic and the static (musl) binary.
+# The interop suite runs twice: against the dynamic and the static (musl) binary; its
+# server and client parts a third time against the ASan+UBSan build.
 check: all $(TEST_BINS)
 	@$(MAKE) --no-print-directory STATIC=1 all >/dev/null
 	@$(MAKE) --no-print-directory MINIMAL=1 all >/dev/null
+	@$(MAKE) --no-print-directory SAN=1 all >/dev/null
 	@sh tests/run-all.sh $(TEST_BINS)
 
 # ---- fuzz targets (clang + libFuzzer): build/fuzz/fuzz_*. common/ is compiled once
