@@ -86,6 +86,10 @@ int signer_start(struct hostkeys *hk, const int *close_fds, int nclose, int *fd,
 int signer_pubkey(int fd, const char *alg, struct buf *blob);
 /* The signature blob (string alg || string sig) over an exchange hash. */
 int signer_sign(int fd, const char *alg, const uint8_t *h, size_t n, struct buf *sig);
+#ifdef DB_FUZZ
+/* The fuzzing build only: the helper's answer to one request (op || fields), in process. */
+int signer_fuzz_serve(struct hostkeys *hk, struct buf *req, struct buf *out);
+#endif
 
 /* ---- what authentication hands to the session layer */
 /* The authenticated user, copied from the passwd entry. */
