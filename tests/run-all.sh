@@ -57,10 +57,11 @@ if [ -x build/san/dropbearmulti ]; then
 	sanlogs="$PWD/build/san-logs"
 	rm -rf "$sanlogs" && mkdir -p "$sanlogs" && chmod 1777 "$sanlogs" # the user's processes log too
 	set --
-	for t in $SAN_TESTS; do set -- "$@" "tests/interop/$t"; done
+	san_files=
+	for t in $SAN_TESTS; do san_files="$san_files tests/interop/$t"; done
 	for t in $SAN_SKIP; do set -- "$@" --deselect "tests/interop/$t"; done
 	san_start=$(date +%s)
-	DBMULTI="$PWD/build/san/dropbearmulti" \
+	INTEROP_TESTS="$san_files" DBMULTI="$PWD/build/san/dropbearmulti" \
 	ASAN_OPTIONS="detect_leaks=0:halt_on_error=1:abort_on_error=1:log_path=$sanlogs/asan" \
 	UBSAN_OPTIONS="halt_on_error=1:abort_on_error=1:print_stacktrace=1:log_path=$sanlogs/ubsan" \
 		interop sanitizers "$out/interop-san.xml" "$@"
