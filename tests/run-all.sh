@@ -46,20 +46,15 @@ fi
 # under build/san-logs, which must stay empty; a connection process may have no stderr
 # the test sees, so the logs are checked after the run. Leak checking is off: every
 # connection process ends with exit() from wherever it stands, by design.
-# (~10 minutes on a loaded 2-core machine: the SFTP server's parser is left to fuzz_sftp,
-# and the 50 MB transfers and timer waits, which test speed and clocks, to the other runs)
+# (278 tests, 171 s on the shared 2-core machine)
 SAN_TESTS="test_transport.py test_auth.py test_session.py test_client.py test_forward.py
-	test_hardening.py test_probes.py"
-SAN_SKIP="test_session.py::test_cat_50mb_both_ways test_client.py::test_50mb_both_ways
-	test_session.py::test_idle_timeout_I test_session.py::test_keepalive_K
-	test_client.py::test_keepalive_and_idle_timeout"
+	test_sftp.py test_hardening.py test_probes.py"
 if [ -x build/san/dropbearmulti ]; then
 	sanlogs="$PWD/build/san-logs"
 	rm -rf "$sanlogs" && mkdir -p "$sanlogs" && chmod 1777 "$sanlogs" # the user's processes log too
 	set --
 	san_files=
 	for t in $SAN_TESTS; do san_files="$san_files tests/interop/$t"; done
-	for t in $SAN_SKIP; do set -- "$@" --deselect "tests/interop/$t"; done
 	san_start=$(date +%s)
 	INTEROP_TESTS="$san_files" DBMULTI="$PWD/build/san/dropbearmulti" \
 	ASAN_OPTIONS="detect_leaks=0:halt_on_error=1:abort_on_error=1:log_path=$sanlogs/asan" \
