@@ -5,6 +5,8 @@
 #   make STATIC=1     the same, a fully static static-pie binary linked with musl
 #                     (build/static/): the four libraries are built with musl-gcc from
 #                     Debian's source packages by contrib/musl/deps.sh, once
+#   make SAN=1        with ASan+UBSan, not stripped (build/san/): make check runs part of
+#                     the interop suite against it
 #   make MINIMAL=1    static, server only: curve25519, ed25519, chacha20-poly1305,
 #                     public-key auth (build/minimal/)
 #   make size         bytes per module and per library in the static binary
@@ -21,6 +23,13 @@ BUILD    ?= build/static
 MUSL_PREFIX ?= build/musl/prefix
 # musl-gcc's own specs with -static-pie taught (made by contrib/musl/deps.sh).
 CC       := gcc -specs $(MUSL_PREFIX)/musl.specs
+endif
+# SAN=1: the same binary with ASan and UBSan (build/san/), for the sanitizer pass of
+# make check (tests/run-all.sh): any report aborts the process and fails the run.
+ifeq ($(SAN),1)
+BUILD    ?= build/san
+CFLAGS   := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+LDFLAGS  := -fsanitize=address,undefined
 endif
 CC       ?= cc
 PREFIX   ?= /usr/local
@@ -133,30 +142,46 @@ interop: all
 	@sh tests/run-interop.sh
 
 # make check: everything, closing with one combined "N passed, N failed" line.
-# The interop suite runs twice: against the dynamic and the static (musl) binary.
+# The interop suite runs twice: against the dynamic and the static (musl) binary; its
+# server and client parts a third time against the ASan+UBSan build.
 check: all $(TEST_BINS)
 	@$(MAKE) --no-print-directory STATIC=1 all >/dev/null
 	@$(MAKE) --no-print-directory MINIMAL=1 all >/dev/null
+	@$(MAKE) --no-print-directory SAN=1 all >/dev/null
 	@sh tests/run-all.sh $(TEST_BINS)
 
 # ---- fuzz targets (clang + libFuzzer): build/fuzz/fuzz_*. common/ is compiled once
-# with coverage instrumentation into an archive each target links against.
+# with coverage instrumentation into an archive each target links against; server/ and
+# client/ into a second one for the targets that run whole connections. -DDB_FUZZ is the
+# fuzzing build switch (fixed random seed, the transport in the clear after NEWKEYS, see
+# conn-kex.c): only these objects have it, never dropbearmulti. A target names extra link
+# flags (-Wl,--wrap=... for the OS side effects it stubs) in a " * fuzz-link: " line.
 FUZZ_SRCS  := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS  := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 FUZZ_CC    := clang
-FUZZ_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all \
+              -DDB_FUZZ
 FUZZ_OBJS  := $(CORE_SRCS:%.c=$(BUILD)/fobj/%.o)
 FUZZ_LIB   := $(BUILD)/fobj/libcore.a
+FUZZ_FACE_SRCS := $(filter-out server/sftp/%,$(wildcard server/*.c client/*.c))
+FUZZ_FACE_OBJS := $(FUZZ_FACE_SRCS:%.c=$(BUILD)/fobj/%.o)
+FUZZ_FACE_LIB  := $(BUILD)/fobj/libfaces.a
 $(BUILD)/fobj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(DEFS) $(WARN) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
--include $(FUZZ_OBJS:.o=.d)
+-include $(FUZZ_OBJS:.o=.d) $(FUZZ_FACE_OBJS:.o=.d)
+$(BUILD)/fobj/server/svr-main.o: $(BUILD)/gen/dropbear_usage.h
+$(BUILD)/fobj/client/cli-main.o: $(BUILD)/gen/dbclient_usage.h
 $(FUZZ_LIB): $(FUZZ_OBJS)
 	rm -f $@
 	ar rcs $@ $^
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB)
+$(FUZZ_FACE_LIB): $(FUZZ_FACE_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB) $(FUZZ_FACE_LIB) $(wildcard tests/fuzz/*.h)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(DEFS) $(FUZZ_FLAGS) -fsanitize=fuzzer -Wall -Wextra -Werror -o $@ $< $(FUZZ_LIB) $(LIBS)
+	$(FUZZ_CC) $(DEFS) $(FUZZ_FLAGS) -fsanitize=fuzzer -Wall -Wextra -Werror -o $@ $< \
+		$(shell sed -n 's/^ \* fuzz-link: //p' $<) $(FUZZ_FACE_LIB) $(FUZZ_LIB) $(LIBS)
 fuzz: $(FUZZ_BINS)
 
 # make run: host keys in build/run (made once), then the server in the foreground.

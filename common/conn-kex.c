@@ -12,6 +12,32 @@
 
 static void rekey_timeout(void *arg);
 
+#ifdef DB_FUZZ
+/* The fuzzing build (-DDB_FUZZ, tests/fuzz/ only, never dropbearmulti): NEWKEYS leaves
+ * both directions in the clear (no cipher, no MAC; the negotiated compression still
+ * applies), so that a fuzzer's byte stream reaches everything after the key exchange
+ * without forging a MAC. The key derivation before it runs as always. */
+static int set_keys(struct pkt_dir *d, const struct cipher_ops *ci, const uint8_t *key,
+                    const uint8_t *iv, const struct mac_ops *m, const uint8_t *mackey,
+                    enum comp_alg comp)
+{
+	uint32_t seq = d->seq;
+	int authed = d->comp_authed, r;
+
+	(void)ci, (void)key, (void)iv, (void)m, (void)mackey;
+	pkt_dir_free(d);
+	if ((r = pkt_dir_init(d)))
+		return r;
+	d->seq = seq;
+	d->comp = comp;
+	d->comp_authed = authed;
+	d->comp_on = comp == COMP_ZLIB || (comp == COMP_ZLIB_DELAYED && authed);
+	return 0;
+}
+#else
+#define set_keys pkt_dir_setkeys
+#endif
+
 static int first_kex(const struct conn *c)
 {
 	return c->kex.done == 0;
@@ -205,7 +231,7 @@ int conn_send_newkeys(struct conn *c)
 		return ERR_INVALID;
 	if ((r = conn_send(c, &m, 1)))
 		return r;
-	r = pkt_dir_setkeys(&c->tx, k->res.cipher[d], k->next[d].key, k->next[d].iv, k->res.mac[d],
+	r = set_keys(&c->tx, k->res.cipher[d], k->next[d].key, k->next[d].iv, k->res.mac[d],
 	                    k->next[d].mac, k->res.comp[d]);
 	wipe(&k->next[d], sizeof(k->next[d]));
 	if (r)
@@ -241,7 +267,7 @@ int conn_kex_on_newkeys(struct conn *c, struct buf *b)
 
 	if ((r = buf_end(b)))
 		return r;
-	r = pkt_dir_setkeys(&c->rx, k->res.cipher[d], k->next[d].key, k->next[d].iv, k->res.mac[d],
+	r = set_keys(&c->rx, k->res.cipher[d], k->next[d].key, k->next[d].iv, k->res.mac[d],
 	                    k->next[d].mac, k->res.comp[d]);
 	wipe(&k->next[d], sizeof(k->next[d]));
 	if (r)

@@ -103,7 +103,15 @@ static struct rand_state *rand_get_state(void)
 static int rand_reseed(struct rand_state *s)
 {
 	uint8_t seed[32];
+#ifdef DB_FUZZ
+	/* The fuzzing build (-DDB_FUZZ, tests/fuzz/ only): a fixed seed, so that an input
+	 * replays the same connection (a finding must reproduce). */
+	int err = 0;
+	memset(seed, 0x5a, sizeof seed);
+	(void)os_random;
+#else
 	int err = os_random(seed, sizeof seed);
+#endif
 
 	if (err) {
 		wipe(seed, sizeof seed);
@@ -171,6 +179,13 @@ int rand_bytes(void *out, size_t n)
 	} while (n);
 	return 0;
 }
+
+#ifdef DB_FUZZ
+void rand_fuzz_reset(void)
+{
+	rand_get_state()->seeded = 0;
+}
+#endif
 
 /* Rejection sampling: values below 2^32 mod bound would make the low residues more
  * likely, so they are drawn again (fewer than half the draws for any bound). There is

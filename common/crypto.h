@@ -25,6 +25,10 @@ int crypto_fast_set(int on);
  * forked child (pid change) and periodically. */
 int rand_bytes(void *out, size_t n);
 /* Uniform in [0, bound), bound > 0, without modulo bias. */
+#ifdef DB_FUZZ
+/* Fuzzing build only: the generator starts again from its fixed seed (each input). */
+void rand_fuzz_reset(void);
+#endif
 uint32_t rand_uniform(uint32_t bound);
 /* Our generator as a libtomcrypt PRNG, for ecc_make_key_ex, rsa_make_key, ...:
  * pass crypto_prng_state() and crypto_prng_idx(). */

@@ -127,6 +127,17 @@ void log_set_fatal_hook(fatal_hook_fn fn, void *arg)
 	fatal_arg = arg;
 }
 
+#ifdef DB_FUZZ
+/* Fuzzing build only: a harness that catches exit() (tests/fuzz/fuzz_conn.h) runs many
+ * connections in one process; each starts with no hook and no fatal in progress. */
+void log_fuzz_reset(void)
+{
+	fatal_hook = NULL;
+	fatal_arg = NULL;
+	in_fatal = 0;
+}
+#endif
+
 _Noreturn void fatal(const char *fmt, ...)
 {
 	char reason[512];

@@ -32,6 +32,9 @@ void dbg(int lvl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 typedef void (*fatal_hook_fn)(const char *reason, void *arg);
 void log_set_fatal_hook(fatal_hook_fn fn, void *arg);
+#ifdef DB_FUZZ
+void log_fuzz_reset(void); /* fuzzing build only */
+#endif
 _Noreturn void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -87,6 +87,10 @@ int signer_start(struct hostkeys *hk, const int *close_fds, int nclose, int *fd,
 int signer_pubkey(int fd, const char *alg, struct buf *blob);
 /* The signature blob (string alg || string sig) over an exchange hash. */
 int signer_sign(int fd, const char *alg, const uint8_t *h, size_t n, struct buf *sig);
+#ifdef DB_FUZZ
+/* The fuzzing build only: the helper's answer to one request (op || fields), in process. */
+int signer_fuzz_serve(struct hostkeys *hk, struct buf *req, struct buf *out);
+#endif
 
 /* ---- what authentication hands to the session layer */
 /* The authenticated user, copied from the passwd entry. */
@@ -125,6 +129,8 @@ struct svr_state {
 	struct svr_restrict restrict_;
 	struct svr_sess *sess;    /* the session layer's state (svr-session*.c) */
 };
+/* The server's row of the transport (svr-conn.c); the fuzz targets drive it directly. */
+extern const struct conn_role svr_conn_role;
 /* Runs the connection on fd in this (forked) process; never returns. */
 _Noreturn void svr_conn_run(int fd, const char *peer, struct hostkeys *hk, int unauth_fd,
                             const struct svr_opts *o);

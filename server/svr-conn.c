@@ -127,7 +127,7 @@ static int svr_kex_done(struct conn *c, int first)
 	return 0;
 }
 
-static const struct conn_role svr_role = {
+const struct conn_role svr_conn_role = {
         .is_client = 0,
         .proposal = svr_proposal,
         .kex_negotiated = NULL, /* the server waits for the client's public value */
@@ -179,7 +179,7 @@ _Noreturn void svr_conn_run(int fd, const char *peer, struct hostkeys *hk, int u
 	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){1}, sizeof(int));
 	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) != 0)
 		fatal("Exit before auth from <%s>: cannot set the socket non-blocking", peer);
-	if ((r = loop_init(&loop)) || (r = conn_init(&c, &svr_role, fd, loop, peer)))
+	if ((r = loop_init(&loop)) || (r = conn_init(&c, &svr_conn_role, fd, loop, peer)))
 		fatal("Exit before auth from <%s>: %s", peer, err_str(r));
 	c.srv = &srv;
 	c.exit_prefix = "Exit before auth";

@@ -56,5 +56,8 @@ int svr_agent_req(struct conn *c, struct channel *ch, int want_reply, struct buf
 const char *svr_agent_sock(void);
 /* Removes the socket and its directory (session end); also runs at exit. */
 void svr_agent_cleanup(void);
+#ifdef DB_FUZZ
+void svr_tcpfwd_fuzz_reset(void); /* the fuzzing build only */
+#endif
 
 #endif

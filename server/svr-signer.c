@@ -217,6 +217,14 @@ static int serve(struct hostkeys *hk, struct buf *req, struct buf *out)
 	return key_sign(k, alg, h, hn, out);
 }
 
+#ifdef DB_FUZZ
+/* The fuzzing build only (tests/fuzz/fuzz_signer.c): one request, in process. */
+int signer_fuzz_serve(struct hostkeys *hk, struct buf *req, struct buf *out)
+{
+	return serve(hk, req, out);
+}
+#endif
+
 static _Noreturn void signer_main(struct hostkeys *hk, int fd)
 {
 	struct buf req, reply, blob;

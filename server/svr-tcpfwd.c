@@ -23,6 +23,22 @@
  * this is the connection's state. */
 static struct fwd_listener *rfwd[DB_MAX_SVR_LISTENERS];
 
+#ifdef DB_FUZZ
+/* The fuzzing build runs many connections in one process (tests/fuzz/fuzz_server_conn.c):
+ * each starts with none of the last one's forwardings. */
+void svr_tcpfwd_fuzz_reset(void)
+{
+	int i;
+
+	for (i = 0; i < DB_MAX_SVR_LISTENERS; i++)
+		if (rfwd[i]) {
+			fwd_listener_close(rfwd[i]);
+			free(rfwd[i]);
+			rfwd[i] = NULL;
+		}
+}
+#endif
+
 static int direct_open(struct conn *c, struct channel *ch, struct buf *extra)
 {
 	const struct svr_restrict *rs = &c->srv->restrict_;

@@ -580,7 +580,9 @@ def test_option_S_builtin(start, user, ukey, tmp_path, opt):
 
 def test_make_install_face(tmp_path):
     """make install puts the sftp-server face in libexec (of the binary under test)."""
-    static = ["STATIC=1"] if os.path.basename(os.path.dirname(BIN)) == "static" else []
+    # the build flavour of the binary under test (make check runs static and SAN=1 too)
+    static = {"static": ["STATIC=1"], "san": ["SAN=1"]}.get(
+        os.path.basename(os.path.dirname(BIN)), [])
     r = subprocess.run(["make", "-s", "install", "DESTDIR=" + str(tmp_path), "PREFIX=/usr",
                         "BUILD=" + os.path.dirname(BIN)] + static, cwd=ROOT,
                        capture_output=True, text=True, timeout=600)
