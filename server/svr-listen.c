@@ -487,6 +487,7 @@ static void on_live(void *arg, int fd, short rev)
 	}
 	v->helper = pid;
 	v->report = rp[0];
+	dbg(1, "Signer helper %d forked", (int)pid);
 }
 
 static void on_accept(void *arg, int lfd, short rev)
