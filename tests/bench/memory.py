@@ -5,8 +5,12 @@ OpenSSH's ssh as the client; prints medians of RUNS runs and the ratios.
 
     tests/bench/memory.py [OURS [REFERENCE]]      (root: makes a throwaway user)
 
-OURS defaults to build/static/dropbearmulti, REFERENCE to
-../shared/peers/dropbear-2026.94/dropbearmulti; N and RUNS come from the environment."""
+Without arguments it runs both pairs issue 11 names: build/static/dropbearmulti against
+../shared/peers/dropbear-2026.94/dropbearmulti, and build/dropbearmulti (dynamic) against
+Debian's /usr/sbin/dropbear (dropbear-bin, run by path). N and RUNS come from the
+environment. Per session: the RSS, private memory and PSS of every server process but
+the listener, over N (a process the listener keeps at idle would count here too), and
+their number; the host key is one ed25519 key in Dropbear's format for both."""
 import os
 import shutil
 import socket
@@ -22,16 +26,18 @@ RUNS = int(os.environ.get("RUNS", "3"))
 
 
 def mem(pid):
-    """(RSS, private) of a process in bytes, from smaps_rollup."""
-    rss = priv = 0
+    """(RSS, private, PSS) of a process in bytes, from smaps_rollup."""
+    rss = priv = pss = 0
     with open("/proc/%d/smaps_rollup" % pid) as f:
         for ln in f:
             k, _, v = ln.partition(":")
             if k == "Rss":
                 rss = int(v.split()[0]) * 1024
+            elif k == "Pss":
+                pss = int(v.split()[0]) * 1024
             elif k in ("Private_Clean", "Private_Dirty"):
                 priv += int(v.split()[0]) * 1024
-    return rss, priv
+    return rss, priv, pss
 
 
 def server_pids(root_pid, exe):
@@ -63,7 +69,7 @@ def total(root_pid, exe, with_daemon):
     fork count in their RSS, not in their private memory)."""
     pids = [p for p in server_pids(root_pid, exe) if with_daemon or p != root_pid]
     ms = [mem(p) for p in pids]
-    return sum(m[0] for m in ms), sum(m[1] for m in ms), len(pids)
+    return sum(m[0] for m in ms), sum(m[1] for m in ms), len(pids), sum(m[2] for m in ms)
 
 
 def free_port():
@@ -74,14 +80,11 @@ def free_port():
     return port
 
 
-def measure(binary, work, user, ukey):
+def measure(binary, work, user, ukey, hk):
     exe = os.path.realpath(binary)
     d = tempfile.mkdtemp(dir=work)
     link = os.path.join(d, "dropbear")
     os.symlink(exe, link)
-    hk = os.path.join(d, "hk")
-    subprocess.run([exe, "dropbearkey", "-t", "ed25519", "-f", hk], check=True,
-                   capture_output=True)
     port = free_port()
     log = open(os.path.join(d, "log"), "wb")
     srv = subprocess.Popen([link, "-F", "-E", "-p", "127.0.0.1:%d" % port, "-r", hk],
@@ -118,14 +121,44 @@ def measure(binary, work, user, ukey):
         srv.wait()
         log.close()
     return {"idle_rss": idle[0], "idle_priv": idle[1],
-            "sess_rss": busy[0] / N, "sess_priv": busy[1] / N, "procs_per_sess": busy[2] / N}
+            "sess_rss": busy[0] / N, "sess_priv": busy[1] / N, "procs_per_sess": busy[2] / N,
+            "sess_pss": busy[3] / N}
+
+
+def report(ours, ref, res):
+    med = {b: {k: statistics.median(r[k] for r in res[b]) for k in res[b][0]} for b in res}
+    print("memory, medians of %d runs, N=%d sessions (ssh ... sleep), kB" % (RUNS, N))
+    print("%-18s %10s %9s %9s %9s %9s %9s %10s" % ("", "size", "idle RSS", "idle priv",
+                                                   "RSS/sess", "priv/sess", "PSS/sess",
+                                                   "procs/sess"))
+    for name, b in (("ours", ours), ("reference", ref)):
+        m = med[b]
+        print("%-18s %10d %9.0f %9.0f %9.0f %9.0f %9.0f %10.1f" % (
+            name, os.path.getsize(b), m["idle_rss"] / 1024, m["idle_priv"] / 1024,
+            m["sess_rss"] / 1024, m["sess_priv"] / 1024, m["sess_pss"] / 1024,
+            m["procs_per_sess"]))
+    a, r = med[ours], med[ref]
+    print("%-18s %10.2f %9.2f %9.2f %9.2f %9.2f %9.2f" % (
+        "ratio ours/ref", os.path.getsize(ours) / os.path.getsize(ref),
+        a["idle_rss"] / r["idle_rss"], a["idle_priv"] / r["idle_priv"],
+        a["sess_rss"] / r["sess_rss"], a["sess_priv"] / r["sess_priv"],
+        a["sess_pss"] / r["sess_pss"]))
+    print("ours: %s\nreference: %s\n" % (ours, ref))
 
 
 def main():
-    ours = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else
-                           os.path.join(ROOT, "build", "static", "dropbearmulti"))
-    ref = os.path.abspath(sys.argv[2] if len(sys.argv) > 2 else os.path.join(
-        ROOT, "..", "shared", "peers", "dropbear-2026.94", "dropbearmulti"))
+    if len(sys.argv) > 1:
+        pairs = [(os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2] if len(sys.argv) > 2
+                  else os.path.join(ROOT, "..", "shared", "peers", "dropbear-2026.94",
+                                    "dropbearmulti")))]
+    else:
+        pairs = [(os.path.join(ROOT, "build", "static", "dropbearmulti"),
+                  os.path.abspath(os.path.join(ROOT, "..", "shared", "peers",
+                                               "dropbear-2026.94", "dropbearmulti"))),
+                 (os.path.join(ROOT, "build", "dropbearmulti"), "/usr/sbin/dropbear")]
+        pairs = [p for p in pairs if os.path.exists(p[0]) and os.path.exists(p[1])]
+        if not pairs:
+            raise SystemExit("no binaries to compare (make, make STATIC=1; dropbear-bin)")
     work = tempfile.mkdtemp(prefix="dbbench-")
     os.chmod(work, 0o755)
     user = "dbbm%d" % (os.getpid() % 100000)
@@ -139,29 +172,24 @@ def main():
         os.makedirs(os.path.join(home, ".ssh"), mode=0o700)
         shutil.copy(ukey + ".pub", os.path.join(home, ".ssh", "authorized_keys"))
         subprocess.run(["chown", "-R", user, os.path.join(home, ".ssh")], check=True)
-        res = {ours: [], ref: []}
-        for _ in range(RUNS):  # interleaved
-            for b in (ours, ref):
-                res[b].append(measure(b, work, user, ukey))
+        # one host key both servers read (Dropbear's format; Debian's dropbear-bin has
+        # no multi-call dropbearkey face)
+        hk = os.path.join(work, "hk")
+        subprocess.run([pairs[0][0], "dropbearkey", "-t", "ed25519", "-f", hk], check=True,
+                       capture_output=True)
+        results = []
+        for ours, ref in pairs:
+            res = {ours: [], ref: []}
+            for _ in range(RUNS):  # interleaved
+                for b in (ours, ref):
+                    res[b].append(measure(b, work, user, ukey, hk))
+            results.append((ours, ref, res))
     finally:
         subprocess.run(["pkill", "-KILL", "-u", user], capture_output=True)
         subprocess.run(["userdel", "-r", "-f", user], capture_output=True)
         shutil.rmtree(work, ignore_errors=True)
-    med = {b: {k: statistics.median(r[k] for r in res[b]) for k in res[b][0]} for b in res}
-    print("memory, medians of %d runs, N=%d sessions (ssh ... sleep), kB" % (RUNS, N))
-    print("%-18s %10s %10s %10s %10s %10s %10s" % ("", "size", "idle RSS", "idle priv",
-                                                  "RSS/sess", "priv/sess", "procs/sess"))
-    for name, b in (("ours", ours), ("reference", ref)):
-        m = med[b]
-        print("%-18s %10d %10.0f %10.0f %10.0f %10.0f %10.1f" % (
-            name, os.path.getsize(b), m["idle_rss"] / 1024, m["idle_priv"] / 1024,
-            m["sess_rss"] / 1024, m["sess_priv"] / 1024, m["procs_per_sess"]))
-    a, r = med[ours], med[ref]
-    print("%-18s %10.2f %10.2f %10.2f %10.2f %10.2f" % (
-        "ratio ours/ref", os.path.getsize(ours) / os.path.getsize(ref),
-        a["idle_rss"] / r["idle_rss"], a["idle_priv"] / r["idle_priv"],
-        a["sess_rss"] / r["sess_rss"], a["sess_priv"] / r["sess_priv"]))
-    print("ours: %s\nreference: %s" % (ours, ref))
+    for ours, ref, res in results:
+        report(ours, ref, res)
 
 
 if __name__ == "__main__":
