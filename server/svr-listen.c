@@ -396,8 +396,10 @@ static void live_end(struct live *v)
 	}
 	loop_del_fd(L.loop, v->sfd);
 	close(v->sfd);
-	if (v->report >= 0)
+	if (v->report >= 0) {
+		loop_del_fd(L.loop, v->report);
 		close(v->report);
+	}
 	for (pp = &L.live; *pp; pp = &(*pp)->next)
 		if (*pp == v) {
 			*pp = v->next;
@@ -417,19 +419,24 @@ static short live_want(void *arg)
 	return v->helper || v->eof ? 0 : POLLIN;
 }
 
-/* The helper has exited: its report is the connection's utmp table now (a helper that
- * died before writing one changed nothing). */
-static void helper_done(struct live *v)
+/* The helper's report pipe is readable: it wrote its report and is exiting, or died
+ * (EOF) without one, which changed nothing. The report is the connection's utmp table
+ * now. (The pipe, not SIGCHLD, says so: a listener's child that keeps signing after
+ * SIGTERM is not the parent of a helper forked before.) */
+static void on_report(void *arg, int fd, short rev)
 {
+	struct live *v = arg;
 	struct signer_logins t;
 	ssize_t n;
 	size_t i;
 	int any = 0;
 
+	(void)rev;
 	do
-		n = read(v->report, &t, sizeof(t));
+		n = read(fd, &t, sizeof(t));
 	while (n < 0 && errno == EINTR);
-	close(v->report);
+	loop_del_fd(L.loop, fd);
+	close(fd);
 	v->report = -1;
 	v->helper = 0;
 	if (n != (ssize_t)sizeof(t))
@@ -488,6 +495,8 @@ static void on_live(void *arg, int fd, short rev)
 	v->helper = pid;
 	v->report = rp[0];
 	dbg(1, "Signer helper %d forked", (int)pid);
+	if (loop_add_fd(L.loop, rp[0], NULL, on_report, v))
+		live_end(v); /* the helper answers this request; the connection goes after */
 }
 
 static void on_accept(void *arg, int lfd, short rev)
@@ -601,17 +610,11 @@ static void on_sigpipe(void *arg, int fd, short rev)
 	while (read(fd, tmp, sizeof(tmp)) > 0)
 		;
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-		struct live *v;
 		int i;
 		/* its pid may be reused from now on: never signal it (displace()) */
 		for (i = 0; i < DB_MAX_UNAUTH_CLIENTS; i++)
 			if (L.kids[i].fd >= 0 && L.kids[i].pid == pid)
 				L.kids[i].pid = 0;
-		for (v = L.live; v; v = v->next)
-			if (v->helper == pid) {
-				helper_done(v);
-				break;
-			}
 	}
 	if (term_sig && L.live && !L.draining && fork() == 0) {
 		/* The connections that are left keep their signer: this child keeps the keys
