@@ -1,7 +1,8 @@
 /* server.h: dropbear, the server face. The listener (svr-listen.c) binds, accepts and
- * forks; it never reads a byte from a client. Each child forks a signer (svr-signer.c)
- * that alone keeps the host private keys, drops its own copy, and runs one connection
- * (svr-conn.c: the server's row of the transport, svr-auth.c: the auth phase). */
+ * forks; it never reads a byte from a client. It keeps the host private keys and forks a
+ * short-lived signer (svr-signer.c) when a connection's key exchange needs a signature;
+ * each connection process (svr-conn.c: the server's row of the transport, svr-auth.c:
+ * the auth phase) holds no private key. */
 #ifndef SERVER_H
 #define SERVER_H
 
@@ -52,8 +53,11 @@ struct svr_opts {
 	/* re-execution per connection (DB_REEXEC) */
 	int argc;                  /* the command line, to run again per connection */
 	char **argv;
-	int child_fd, child_pipe;  /* hidden --connection FD,PIPE,PEER: run this one */
-	const char *child_peer;    /* (child_fd is -1 otherwise) */
+	int child_fd, child_pipe;  /* hidden --connection FD,PIPE,SIGNER,PEER: run this */
+	int child_signer;          /* one (child_fd is -1 otherwise) */
+	const char *child_peer;
+	const char *child_algs;    /* hidden --hostkey-algs LIST: what the listener's keys
+	                            * offer (a connection process loads no key) */
 };
 
 /* ---- host keys (svr-hostkey.c) */
@@ -79,10 +83,26 @@ int hostkeys_get(struct hostkeys *hk, enum key_type t, struct key **out);
 int hostkeys_sig_algs(char *out, size_t outsz, const char *sep);
 
 /* ---- the signer helper (svr-signer.c) */
-/* Forks the helper, which keeps hk and closes the nclose fds in close_fds (the client
- * socket, the listener's pipe); the caller then frees its own keys. *fd is our end of
- * the socketpair. */
+#define SIGNER_LINE_MAX 16 /* "pts/" and up to 11 digits */
+/* The pty lines a connection has logged in to utmp (pid 0: a free slot). */
+struct signer_login {
+	char line[SIGNER_LINE_MAX];
+	pid_t pid;
+};
+struct signer_logins {
+	struct signer_login l[DB_MAX_CHANNELS];
+};
+/* inetd mode: forks the helper for the whole connection; it keeps hk and closes the
+ * nclose fds in close_fds (the client socket); the caller then frees its own keys. *fd
+ * is our end of the socketpair. */
 int signer_start(struct hostkeys *hk, const int *close_fds, int nclose, int *fd, pid_t *pid);
+/* daemon mode, in a child the listener forked when fd became readable: answers public
+ * key queries and one signature (or one utmp request) with hk, and exits after writing
+ * lg, the connection's logins as they are now, to report_fd. */
+_Noreturn void signer_helper(struct hostkeys *hk, int fd, struct signer_logins *lg,
+                             int report_fd);
+/* Logs out every line of lg (the connection is gone). */
+void signer_logout_all(struct signer_logins *lg);
 /* The public blob of the host key for a signature algorithm. */
 int signer_pubkey(int fd, const char *alg, struct buf *blob);
 /* The signature blob (string alg || string sig) over an exchange hash. */
@@ -119,7 +139,7 @@ struct svr_restrict {
 struct svr_state {
 	const struct svr_opts *opts;
 	int signer_fd;
-	pid_t signer_pid;
+	pid_t signer_pid; /* inetd mode's helper; 0: the listener forks one per need */
 	int unauth_fd; /* write end of the listener's pipe; closed once authenticated */
 	char hostkey_algs[256];
 	int service_ok; /* ssh-userauth accepted */
@@ -131,8 +151,10 @@ struct svr_state {
 };
 /* The server's row of the transport (svr-conn.c); the fuzz targets drive it directly. */
 extern const struct conn_role svr_conn_role;
-/* Runs the connection on fd in this (forked) process; never returns. */
-_Noreturn void svr_conn_run(int fd, const char *peer, struct hostkeys *hk, int unauth_fd,
+/* Runs the connection on fd in this (forked) process; never returns. hostkey_algs is
+ * what the signer on signer_fd can sign with (signer_pid: its pid when it is ours). */
+_Noreturn void svr_conn_run(int fd, const char *peer, const char *hostkey_algs,
+                            int signer_fd, pid_t signer_pid, int unauth_fd,
                             const struct svr_opts *o);
 void svr_auth_start(struct conn *c);
 /* The first key exchange is done: the pre-auth deadline starts (DB_PREAUTH_*_TIMEOUT). */

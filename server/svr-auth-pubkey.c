@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/fsuid.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -26,6 +27,18 @@
 #include "log.h"
 #include "svr-auth.h"
 #include "util.h"
+
+/* The lookup's buffers (~33 KB): mapped for one lookup and unmapped after it, so that
+ * an idle authenticated session keeps no dirty page of them (in .bss or deep on the
+ * stack, they stayed resident for the whole session). Nothing secret is in them. */
+struct lookup {
+	struct authkeys_entry e;
+	char line[DB_MAX_AUTHKEYS_LINE + 1];
+	char real[PATH_MAX];
+	char p[PATH_MAX];
+	char path[DB_MAX_PATH];
+	gid_t saved[DB_MAX_GROUPS];
+};
 
 /* The files read, in order: authorized_keys, then authorized_keys2 as Debian's sshd
  * (AuthorizedKeysFile's default there) where DB_AUTHKEYS2 says so. */
@@ -52,13 +65,13 @@ static int keys_path(const struct svr_user *u, const char *dir, const char *name
 }
 
 /* The file and each directory up to /; logs the offending path. 1 when all is well. */
-static int perms_ok(const char *real, uid_t uid)
+static int perms_ok(struct lookup *L, const char *real, uid_t uid)
 {
-	static char p[PATH_MAX];
+	char *p = L->p;
 	struct stat st;
 	size_t n;
 
-	snprintf(p, sizeof(p), "%s", real);
+	snprintf(p, sizeof(L->p), "%s", real);
 	for (;;) {
 		if (stat(p, &st) != 0) {
 			log_msg(LOG_WARNING, "Cannot check %s: %s", p, strerror(errno));
@@ -83,10 +96,10 @@ static int perms_ok(const char *real, uid_t uid)
 }
 
 /* Opens the file as the user would; NULL when it is missing, unreadable or unsafe. */
-static FILE *open_as_user(const struct svr_user *u, const char *path)
+static FILE *open_as_user(struct lookup *L, const struct svr_user *u, const char *path)
 {
-	static char real[PATH_MAX];
-	gid_t saved[DB_MAX_GROUPS];
+	char *real = L->real;
+	gid_t *saved = L->saved;
 	int nsaved = getgroups(DB_MAX_GROUPS, saved);
 	uid_t ouid;
 	gid_t ogid;
@@ -101,7 +114,7 @@ static FILE *open_as_user(const struct svr_user *u, const char *path)
 		f = NULL; /* the switch did not happen: read nothing (not as root's group) */
 	} else if (!realpath(path, real)) {
 		dbg(1, "no authorized_keys at %s: %s", path, strerror(errno));
-	} else if (perms_ok(real, u->uid)) {
+	} else if (perms_ok(L, real, u->uid)) {
 		/* non-blocking and regular only: a FIFO or a device there must not hang this
 		 * unauthenticated process past its auth timeout */
 		int fd = open(real, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
@@ -149,10 +162,11 @@ static long next_line(FILE *f, char *line, size_t *budget)
 
 /* 1 when blob is authorized for the user by the file at path (svr_auth.keyopts then
  * holds the line's options), 0 otherwise. */
-static int authorized_in(struct conn *c, const char *path, const uint8_t *blob, size_t bloblen)
+static int authorized_in(struct conn *c, struct lookup *L, const char *path,
+                         const uint8_t *blob, size_t bloblen)
 {
-	static struct authkeys_entry e;
-	static char line[DB_MAX_AUTHKEYS_LINE + 1];
+	struct authkeys_entry *ep = &L->e;
+	char *line = L->line;
 	const struct svr_user *u = &svr_auth.user;
 	char addr[80];
 	size_t budget = (size_t)DB_MAX_AUTHKEYS_LINES * (DB_MAX_AUTHKEYS_LINE + 1);
@@ -160,7 +174,7 @@ static int authorized_in(struct conn *c, const char *path, const uint8_t *blob, 
 	int found = 0;
 	FILE *f;
 
-	if (!(f = open_as_user(u, path)))
+	if (!(f = open_as_user(L, u, path)))
 		return 0;
 	svr_peer_addr(c, addr, sizeof(addr));
 	for (lineno = 1; lineno <= DB_MAX_AUTHKEYS_LINES && !found; lineno++) {
@@ -174,43 +188,43 @@ static int authorized_in(struct conn *c, const char *path, const uint8_t *blob, 
 			    DB_MAX_AUTHKEYS_LINE);
 			continue;
 		}
-		r = authkeys_parse(line, (size_t)n, DB_AUTHKEYS_ENVIRONMENT, &e);
+		r = authkeys_parse(line, (size_t)n, DB_AUTHKEYS_ENVIRONMENT, ep);
 		if (r == AUTHKEYS_SKIP)
 			continue;
 		if (r) {
 			dbg(1, "%s line %u: %s, skipped", path, lineno, err_str(r));
 			continue;
 		}
-		if (e.bloblen != bloblen || memcmp(e.blob, blob, bloblen) != 0)
+		if (ep->bloblen != bloblen || memcmp(ep->blob, blob, bloblen) != 0)
 			continue;
-		if (e.opts.from && !authkeys_match_from(e.opts.from, addr)) {
+		if (ep->opts.from && !authkeys_match_from(ep->opts.from, addr)) {
 			log_msg(LOG_NOTICE,
 			        "Pubkey for '%s' from %s not allowed by the from= option (%s line "
 			        "%u)",
 			        u->name, c->peer, path, lineno);
 			continue;
 		}
-		if (e.opts.expiry && (int64_t)time(NULL) >= e.opts.expiry) {
+		if (ep->opts.expiry && (int64_t)time(NULL) >= ep->opts.expiry) {
 			log_msg(LOG_NOTICE, "Pubkey for '%s' has expired (expiry-time, %s line %u)",
 			        u->name, path, lineno);
 			continue;
 		}
-		memcpy(&svr_auth.keyopts, &e.opts, sizeof(e.opts));
+		memcpy(&svr_auth.keyopts, &ep->opts, sizeof(ep->opts));
 		/* the arena moved with the copy: re-point the strings into it */
 		{
 			struct authkeys_opts *o = &svr_auth.keyopts;
-			const char *base = e.opts.arena;
+			const char *base = ep->opts.arena;
 			int i;
 #define REBASE(p) ((p) ? o->arena + ((p)-base) : NULL)
-			o->command = REBASE(e.opts.command);
-			o->from = REBASE(e.opts.from);
+			o->command = REBASE(ep->opts.command);
+			o->from = REBASE(ep->opts.from);
 			for (i = 0; i < o->npermitopen; i++)
-				o->permitopen[i] = REBASE(e.opts.permitopen[i]);
+				o->permitopen[i] = REBASE(ep->opts.permitopen[i]);
 			for (i = 0; i < o->npermitlisten; i++)
-				o->permitlisten[i] = REBASE(e.opts.permitlisten[i]);
+				o->permitlisten[i] = REBASE(ep->opts.permitlisten[i]);
 			for (i = 0; i < o->nenvironment; i++)
-				o->environment[i] = REBASE(e.opts.environment[i]);
-			o->info = REBASE(e.opts.info);
+				o->environment[i] = REBASE(ep->opts.environment[i]);
+			o->info = REBASE(ep->opts.info);
 #undef REBASE
 		}
 		svr_auth.have_keyopts = 1;
@@ -223,15 +237,19 @@ static int authorized_in(struct conn *c, const char *path, const uint8_t *blob, 
 /* 1 when blob is authorized for the user by one of keys_files, 0 otherwise. */
 static int authorized(struct conn *c, const uint8_t *blob, size_t bloblen)
 {
-	char path[DB_MAX_PATH];
+	struct lookup *L;
 	size_t i;
+	int found = 0;
 
-	for (i = 0; i < sizeof(keys_files) / sizeof(keys_files[0]); i++)
-		if (keys_path(&svr_auth.user, c->srv->opts->authkeys_dir, keys_files[i], path,
-		              sizeof(path)) == 0 &&
-		    authorized_in(c, path, blob, bloblen))
-			return 1;
-	return 0;
+	L = mmap(NULL, sizeof(*L), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (L == MAP_FAILED)
+		return 0;
+	for (i = 0; i < sizeof(keys_files) / sizeof(keys_files[0]) && !found; i++)
+		found = keys_path(&svr_auth.user, c->srv->opts->authkeys_dir, keys_files[i],
+		                  L->path, sizeof(L->path)) == 0 &&
+		        authorized_in(c, L, L->path, blob, bloblen);
+	munmap(L, sizeof(*L));
+	return found;
 }
 
 /* RFC 4252 7: what the client signed. */

@@ -236,7 +236,13 @@ static void auth_success(struct conn *c)
 	int r;
 
 	fill_restrict(c);
-	s->user = svr_auth.user;
+	/* field by field: a whole-struct copy would dirty every page of the two path
+	 * arrays, which the session keeps for its whole life */
+	memcpy(s->user.name, svr_auth.user.name, strlen(svr_auth.user.name) + 1);
+	memcpy(s->user.home, svr_auth.user.home, strlen(svr_auth.user.home) + 1);
+	memcpy(s->user.shell, svr_auth.user.shell, strlen(svr_auth.user.shell) + 1);
+	s->user.uid = svr_auth.user.uid;
+	s->user.gid = svr_auth.user.gid;
 	wipe(svr_auth.pwhash, sizeof(svr_auth.pwhash));
 	loop_timer_cancel(c->loop, &s->auth_timer);
 	/* the listener counts us as unauthenticated until this closes */
@@ -386,9 +392,10 @@ const struct dispatch svr_auth_table[] = {
         {0, NULL},
 };
 
+/* Once per connection process, on svr_auth as the program started (zero: no memset,
+ * which would only make its untouched pages resident). */
 void svr_auth_start(struct conn *c)
 {
-	memset(&svr_auth, 0, sizeof(svr_auth));
 	conn_set_phase(c, svr_auth_table);
 	loop_timer_set(c->loop, &c->srv->auth_timer, DB_AUTH_TIMEOUT * 1000ull, auth_timeout, c);
 }

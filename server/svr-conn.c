@@ -140,19 +140,23 @@ const struct conn_role svr_conn_role = {
 static struct svr_state srv;
 
 /* At exit: the signer sees EOF and goes; we reap it rather than leave a zombie for an
- * init that may not collect it (a container's PID 1). */
+ * init that may not collect it (a container's PID 1). (In daemon mode the helpers are
+ * the listener's children.) */
 static void stop_signer(void)
 {
 	if (srv.signer_fd < 0)
 		return;
 	close(srv.signer_fd);
 	srv.signer_fd = -1;
+	if (srv.signer_pid <= 0)
+		return;
 	kill(srv.signer_pid, SIGTERM);
 	while (waitpid(srv.signer_pid, NULL, 0) < 0 && errno == EINTR)
 		;
 }
 
-_Noreturn void svr_conn_run(int fd, const char *peer, struct hostkeys *hk, int unauth_fd,
+_Noreturn void svr_conn_run(int fd, const char *peer, const char *hostkey_algs,
+                            int signer_fd, pid_t signer_pid, int unauth_fd,
                             const struct svr_opts *o)
 {
 	static struct conn c;
@@ -160,20 +164,21 @@ _Noreturn void svr_conn_run(int fd, const char *peer, struct hostkeys *hk, int u
 	int r;
 
 	signal(SIGPIPE, SIG_IGN);
-	memset(&srv, 0, sizeof(srv));
+	/* srv is zero as the process started (no memset: its untouched pages stay
+	 * unmapped) */
 	srv.opts = o;
 	srv.unauth_fd = unauth_fd;
-	srv.signer_fd = -1;
-	if ((r = hostkeys_alg_list(hk, srv.hostkey_algs, sizeof(srv.hostkey_algs))))
-		fatal("Exit before auth from <%s>: host key list: %s", peer, err_str(r));
-	/* Before a byte from the client is read: the keys go to the signer, and this
-	 * process, which parses the network, keeps none. */
-	/* (inetd mode has no unauth pipe: unauth_fd is -1) */
-	if ((r = signer_start(hk, (const int[]){fd, unauth_fd}, unauth_fd >= 0 ? 2 : 1,
-	                      &srv.signer_fd, &srv.signer_pid)))
-		fatal("Exit before auth from <%s>: cannot start the host key signer", peer);
+	srv.signer_fd = signer_fd;
+	srv.signer_pid = signer_pid;
 	atexit(stop_signer);
-	hostkeys_free(hk);
+	/* no program run for the user inherits the signer's socket (a re-executed
+	 * connection got it without close-on-exec) */
+	if (fcntl(signer_fd, F_SETFD, FD_CLOEXEC) != 0 ||
+	    (unauth_fd >= 0 && fcntl(unauth_fd, F_SETFD, FD_CLOEXEC) != 0))
+		fatal("Exit before auth from <%s>: bad descriptors", peer);
+	if (snprintf(srv.hostkey_algs, sizeof(srv.hostkey_algs), "%s", hostkey_algs) >=
+	    (int)sizeof(srv.hostkey_algs))
+		fatal("Exit before auth from <%s>: host key list too long", peer);
 	/* Key exchange and auth are round trips of small packets: no Nagle delay (fails
 	 * harmlessly on a pipe or a non-TCP socket in inetd mode). */
 	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){1}, sizeof(int));

@@ -129,7 +129,9 @@ int svr_inetd_run(const struct svr_opts *o, struct hostkeys *hk)
 	socklen_t sl = sizeof(ss);
 	struct stat st;
 	char host[NI_MAXHOST], serv[NI_MAXSERV], peer[NI_MAXHOST + NI_MAXSERV + 4];
-	int fd, nul;
+	char algs[256];
+	int fd, nul, sfd, r;
+	pid_t spid;
 
 	snprintf(ident, sizeof(ident), "dropbear[%d]", (int)getpid());
 	log_init(o->log_stderr ? ident : "dropbear",
@@ -167,5 +169,14 @@ int svr_inetd_run(const struct svr_opts *o, struct hostkeys *hk)
 	}
 	signal(SIGPIPE, SIG_IGN);
 	log_msg(LOG_INFO, "Child connection from %s", peer);
-	svr_conn_run(fd, peer, hk, -1, o);
+	/* No listener to keep the keys: one helper keeps them for the whole connection,
+	 * forked before a byte from the client is read; this process keeps none. */
+	if ((r = hostkeys_alg_list(hk, algs, sizeof(algs))) ||
+	    (r = signer_start(hk, &fd, 1, &sfd, &spid))) {
+		log_msg(LOG_ERR, "Exit before auth from <%s>: cannot start the host key signer: %s",
+		        peer, err_str(r));
+		return r;
+	}
+	hostkeys_free(hk);
+	svr_conn_run(fd, peer, algs, sfd, spid, -1, o);
 }

@@ -3,7 +3,13 @@
  * its own process. It counts unauthenticated children by source address (each child
  * holds a pipe it closes once authenticated, as Dropbear does) to bound them; when the
  * slots are full a new connection displaces the oldest unauthenticated one of whoever
- * holds the most, so that a flood from one place cannot lock out everyone else. */
+ * holds the most, so that a flood from one place cannot lock out everyone else.
+ *
+ * It also keeps the host keys for every connection: each has a socketpair to it, and
+ * when the connection process writes a request there (a key exchange needs a signature,
+ * a pty login a utmp record) the listener forks a signer helper (svr-signer.c) that
+ * reads and answers it and exits. The listener itself only looks at whether the socket
+ * is readable or at EOF: it parses nothing a connection sends. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -36,6 +42,17 @@ struct child {
 	char net[INET6_ADDRSTRLEN + 4]; /* its /24 or /64, for the displacement choice */
 };
 
+/* A connection's tie to the listener, from accept until the connection process closes
+ * its end of the signer socket (it exits). */
+struct live {
+	int sfd;                  /* our end of its signer socket */
+	pid_t helper;             /* the signer helper answering it now; 0: none */
+	int report;               /* that helper's report pipe (read end); -1: none */
+	int eof;                  /* the connection closed its end */
+	struct signer_logins *lg; /* its utmp logins; NULL: none */
+	struct live *next;
+};
+
 /* Addresses recently logged as displaced (one line per address and interval). */
 #define DISPLACE_LOG_SLOTS 16
 struct displace_log {
@@ -56,6 +73,9 @@ static struct {
 	struct displace_log dlog[DISPLACE_LOG_SLOTS];
 	const char *pidfile;
 	int log_where;
+	struct live *live;
+	char algs[256];  /* what the host keys offer, for every connection */
+	int draining;    /* after SIGTERM with connections left: no listeners, signing only */
 } L;
 
 static volatile sig_atomic_t term_sig;
@@ -291,34 +311,41 @@ static struct child *victim_of(const char *addr)
 /* This binary again, with the daemon's own command line and --connection FD,PIPE,PEER:
  * the connection gets a fresh address-space layout. Returns only when the exec fails,
  * and the connection then runs in this fork as before. */
-static void reexec(int fd, const char *peer, int unauth_fd)
+static void reexec(int fd, const char *peer, int unauth_fd, int sfd)
 {
 	const struct svr_opts *o = L.opts;
-	char spec[NI_MAXHOST + NI_MAXSERV + 32], *argv[256 + 3];
+	char spec[NI_MAXHOST + NI_MAXSERV + 48], *argv[256 + 5];
 	int i, n = 0;
 
 	if (o->argc < 1 || o->argc > 256)
 		return;
-	snprintf(spec, sizeof(spec), "%d,%d,%s", fd, unauth_fd, peer);
+	snprintf(spec, sizeof(spec), "%d,%d,%d,%s", fd, unauth_fd, sfd, peer);
 	for (i = 0; i < o->argc; i++)
 		argv[n++] = o->argv[i];
 	argv[n++] = "--connection";
 	argv[n++] = spec;
+	argv[n++] = "--hostkey-algs";
+	argv[n++] = L.algs;
 	argv[n] = NULL;
-	/* both descriptors were opened close-on-exec; these two must survive it */
-	if (fcntl(fd, F_SETFD, 0) != 0 || fcntl(unauth_fd, F_SETFD, 0) != 0)
+	/* the descriptors were opened close-on-exec; these three must survive it */
+	if (fcntl(fd, F_SETFD, 0) != 0 || fcntl(unauth_fd, F_SETFD, 0) != 0 ||
+	    fcntl(sfd, F_SETFD, 0) != 0)
 		return;
 	execv("/proc/self/exe", argv);
 	log_msg(LOG_WARNING, "Cannot re-execute for a fresh layout (%s): running in the fork",
 	        strerror(errno));
 	(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
 	(void)fcntl(unauth_fd, F_SETFD, FD_CLOEXEC);
+	(void)fcntl(sfd, F_SETFD, FD_CLOEXEC);
 }
 #endif
 
-static _Noreturn void run_child(int fd, const char *peer, int unauth_fd)
+/* In a child of the listener: closes what belongs to the listener and to the other
+ * connections (a connection or a helper must never reach another connection's signer
+ * socket), keeping only keep1 and keep2. */
+static void close_listener_fds(int keep1, int keep2)
 {
-	static char ident[32];
+	struct live *v;
 	int i;
 
 	for (i = 0; i < L.nl; i++)
@@ -326,20 +353,150 @@ static _Noreturn void run_child(int fd, const char *peer, int unauth_fd)
 	for (i = 0; i < DB_MAX_UNAUTH_CLIENTS; i++)
 		if (L.kids[i].fd >= 0)
 			close(L.kids[i].fd);
+	for (v = L.live; v; v = v->next) {
+		if (v->sfd != keep1 && v->sfd != keep2)
+			close(v->sfd);
+		if (v->report >= 0)
+			close(v->report);
+	}
 	close(L.sigpipe[0]);
 	close(L.sigpipe[1]);
 	signal(SIGCHLD, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGINT, SIG_DFL);
+}
+
+static _Noreturn void run_child(int fd, const char *peer, int unauth_fd, int sfd)
+{
+	static char ident[32];
+
+	close_listener_fds(sfd, -1);
 	/* syslog adds the pid itself; stderr lines need it to tell connections apart */
 	snprintf(ident, sizeof(ident), "dropbear[%d]", (int)getpid());
 	if (L.log_where & LOG_TO_STDERR)
 		log_init(ident, L.log_where);
 	log_msg(LOG_INFO, "Child connection from %s", peer);
 #if DB_REEXEC
-	reexec(fd, peer, unauth_fd);
+	reexec(fd, peer, unauth_fd, sfd);
 #endif
-	svr_conn_run(fd, peer, L.hk, unauth_fd, L.opts);
+	/* the fork's copy of the keys goes before a byte from the client is read */
+	hostkeys_free(L.hk);
+	svr_conn_run(fd, peer, L.algs, sfd, 0, unauth_fd, L.opts);
+}
+
+/* ---- signer helpers */
+
+static void live_end(struct live *v)
+{
+	struct live **pp;
+
+	if (v->lg) {
+		signer_logout_all(v->lg);
+		free(v->lg);
+	}
+	loop_del_fd(L.loop, v->sfd);
+	close(v->sfd);
+	if (v->report >= 0) {
+		loop_del_fd(L.loop, v->report);
+		close(v->report);
+	}
+	for (pp = &L.live; *pp; pp = &(*pp)->next)
+		if (*pp == v) {
+			*pp = v->next;
+			break;
+		}
+	free(v);
+	if (L.draining && !L.live) {
+		log_msg(LOG_INFO, "The last connection is gone: exiting");
+		hostkeys_free(L.hk);
+		exit(0);
+	}
+}
+
+static short live_want(void *arg)
+{
+	const struct live *v = arg;
+	return v->helper || v->eof ? 0 : POLLIN;
+}
+
+/* The helper's report pipe is readable: it wrote its report and is exiting, or died
+ * (EOF) without one, which changed nothing. The report is the connection's utmp table
+ * now. (The pipe, not SIGCHLD, says so: a listener's child that keeps signing after
+ * SIGTERM is not the parent of a helper forked before.) */
+static void on_report(void *arg, int fd, short rev)
+{
+	struct live *v = arg;
+	struct signer_logins t;
+	ssize_t n;
+	size_t i;
+	int any = 0;
+
+	(void)rev;
+	do
+		n = read(fd, &t, sizeof(t));
+	while (n < 0 && errno == EINTR);
+	loop_del_fd(L.loop, fd);
+	close(fd);
+	v->report = -1;
+	v->helper = 0;
+	if (n != (ssize_t)sizeof(t))
+		return;
+	for (i = 0; i < DB_MAX_CHANNELS; i++) {
+		t.l[i].line[SIGNER_LINE_MAX - 1] = 0;
+		any |= t.l[i].pid != 0;
+	}
+	if (!any) {
+		free(v->lg);
+		v->lg = NULL;
+	} else if (v->lg || (v->lg = malloc(sizeof(*v->lg)))) {
+		memcpy(v->lg, &t, sizeof(t));
+	} else {
+		signer_logout_all(&t); /* no memory to remember them: log them out now */
+	}
+}
+
+/* The connection's signer socket is readable: a request (a helper reads it) or EOF. */
+static void on_live(void *arg, int fd, short rev)
+{
+	static struct signer_logins blank;
+	struct live *v = arg;
+	char b;
+	ssize_t n;
+	int rp[2];
+	pid_t pid;
+
+	(void)rev;
+	n = recv(fd, &b, 1, MSG_PEEK | MSG_DONTWAIT);
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+		return;
+	if (n <= 0) {
+		v->eof = 1;
+		live_end(v);
+		return;
+	}
+	if (pipe2(rp, O_CLOEXEC) != 0) {
+		log_msg(LOG_WARNING, "Cannot start a host key signer: %s", strerror(errno));
+		live_end(v); /* its key exchange fails; the connection ends */
+		return;
+	}
+	pid = fork();
+	if (pid == 0) {
+		close(rp[0]);
+		close_listener_fds(v->sfd, rp[1]);
+		signer_helper(L.hk, v->sfd, v->lg ? v->lg : &blank, rp[1]);
+	}
+	close(rp[1]);
+	if (pid < 0) {
+		log_msg(LOG_WARNING, "Cannot start a host key signer: %s", strerror(errno));
+		close(rp[0]);
+		live_end(v);
+		return;
+	}
+	v->helper = pid;
+	v->report = rp[0];
+	dbg(1, "Signer helper %d forked", (int)pid);
+	if (loop_add_fd(L.loop, rp[0], NULL, on_report, v))
+		live_end(v); /* the helper answers this request; the connection goes after */
 }
 
 static void on_accept(void *arg, int lfd, short rev)
@@ -348,7 +505,8 @@ static void on_accept(void *arg, int lfd, short rev)
 	socklen_t sl = sizeof(ss);
 	char host[NI_MAXHOST], serv[NI_MAXSERV], peer[NI_MAXHOST + NI_MAXSERV + 4];
 	struct child *slot = NULL;
-	int fd, i, same = 0, p[2];
+	struct live *lv;
+	int fd, i, same = 0, p[2], sp[2];
 	pid_t pid;
 
 	(void)arg;
@@ -393,22 +551,45 @@ static void on_accept(void *arg, int lfd, short rev)
 		if (!slot)
 			slot = v;
 	}
-	if (pipe2(p, O_CLOEXEC) != 0) {
+	if (!(lv = calloc(1, sizeof(*lv)))) {
 		close(fd);
 		return;
 	}
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) != 0) {
+		free(lv);
+		close(fd);
+		return;
+	}
+	if (pipe2(p, O_CLOEXEC) != 0) {
+		close(sp[0]);
+		close(sp[1]);
+		free(lv);
+		close(fd);
+		return;
+	}
+	lv->sfd = sp[0];
+	lv->report = -1;
 	pid = fork();
 	if (pid == 0) {
+		free(lv);
 		close(p[0]);
-		run_child(fd, peer, p[1]);
+		close(sp[0]);
+		run_child(fd, peer, p[1], sp[1]);
 	}
 	close(fd);
 	close(p[1]);
+	close(sp[1]);
 	if (pid < 0) {
 		log_msg(LOG_WARNING, "fork: %s", strerror(errno));
 		close(p[0]);
+		close(sp[0]);
+		free(lv);
 		return;
 	}
+	lv->next = L.live;
+	L.live = lv;
+	if (loop_add_fd(L.loop, lv->sfd, live_want, on_live, lv))
+		live_end(lv);
 	slot->pid = pid;
 	slot->fd = p[0];
 	slot->seq = ++L.seq;
@@ -434,6 +615,25 @@ static void on_sigpipe(void *arg, int fd, short rev)
 		for (i = 0; i < DB_MAX_UNAUTH_CLIENTS; i++)
 			if (L.kids[i].fd >= 0 && L.kids[i].pid == pid)
 				L.kids[i].pid = 0;
+	}
+	if (term_sig && L.live && !L.draining && fork() == 0) {
+		/* The connections that are left keep their signer: this child keeps the keys
+		 * (and their utmp records) until the last of them is gone, without listening:
+		 * a new daemon can bind the ports now. */
+		int i;
+		for (i = 0; i < L.nl; i++) {
+			loop_del_fd(L.loop, L.lfd[i]);
+			close(L.lfd[i]);
+		}
+		L.nl = 0;
+		for (i = 0; i < DB_MAX_UNAUTH_CLIENTS; i++)
+			if (L.kids[i].fd >= 0)
+				drop_child(&L.kids[i]);
+		L.draining = 1;
+		L.pidfile = NULL;
+		term_sig = 0;
+		log_msg(LOG_INFO, "Listener stopped: keeping the host keys for the connections left");
+		return;
 	}
 	if (term_sig) {
 		if (L.pidfile)
@@ -543,6 +743,10 @@ int svr_listen_run(const struct svr_opts *o, struct hostkeys *hk)
 	memset(&L, 0, sizeof(L));
 	L.hk = hk;
 	L.opts = o;
+	if ((r = hostkeys_alg_list(hk, L.algs, sizeof(L.algs)))) {
+		log_msg(LOG_ERR, "Host key list: %s", err_str(r));
+		return r;
+	}
 	L.log_where = o->log_stderr ? LOG_TO_STDERR | LOG_STAMP : LOG_TO_SYSLOG;
 	for (i = 0; i < DB_MAX_UNAUTH_CLIENTS; i++)
 		L.kids[i].fd = -1;

@@ -68,39 +68,45 @@ static int query(const char *what)
 	return 0;
 }
 
-/* The hidden --connection FD,PIPE,PEER of a re-executed connection (svr-listen.c). */
+/* The hidden --connection FD,PIPE,SIGNER,PEER of a re-executed connection
+ * (svr-listen.c). */
 static int connection_spec(struct svr_opts *o, const char *spec)
 {
 	char *end;
-	long fd, pipefd;
+	long v[3];
+	int i;
 
-	fd = strtol(spec, &end, 10);
-	if (end == spec || *end != ',' || fd < 0 || fd > INT_MAX)
+	for (i = 0; i < 3; i++) {
+		v[i] = strtol(spec, &end, 10);
+		if (end == spec || *end != ',' || v[i] < 0 || v[i] > INT_MAX)
+			return -1;
+		spec = end + 1;
+	}
+	if (!*spec)
 		return -1;
-	spec = end + 1;
-	pipefd = strtol(spec, &end, 10);
-	if (end == spec || *end != ',' || pipefd < 0 || pipefd > INT_MAX || !end[1])
-		return -1;
-	o->child_fd = (int)fd;
-	o->child_pipe = (int)pipefd;
-	o->child_peer = end + 1;
+	o->child_fd = (int)v[0];
+	o->child_pipe = (int)v[1];
+	o->child_signer = (int)v[2];
+	o->child_peer = spec;
 	return 0;
 }
 
-/* A connection re-executed by the listener: it reads the host key files again (each
- * connection process holds its keys only until its signer has them) and runs. */
+/* A connection re-executed by the listener: it loads no host key (the listener keeps
+ * them and forks a signer when we ask) and runs. */
 static int run_connection(struct svr_opts *o, int verbose)
 {
 	static char ident[32];
-	struct hostkeys hk;
 
 	snprintf(ident, sizeof(ident), "dropbear[%d]", (int)getpid());
 	log_init(o->log_stderr ? ident : "dropbear",
 	         o->log_stderr ? LOG_TO_STDERR | LOG_STAMP : LOG_TO_SYSLOG);
 	log_set_verbose(verbose);
-	if (hostkeys_load(&hk, o->hostkey_files, o->nhostkey_files, o->gen_hostkeys))
+	if (!o->child_algs) {
+		log_msg(LOG_ERR, "--connection without --hostkey-algs");
 		return 1;
-	svr_conn_run(o->child_fd, o->child_peer, &hk, o->child_pipe, o);
+	}
+	svr_conn_run(o->child_fd, o->child_peer, o->child_algs, o->child_signer, 0,
+	             o->child_pipe, o);
 }
 
 /* Host key files by absolute path: the daemon leaves its directory when it goes into
@@ -140,6 +146,14 @@ int server_main(int argc, char **argv)
 				fprintf(stderr, "dropbear: --connection: bad argument\n");
 				return 1;
 			}
+			continue;
+		}
+		if (strcmp(a, "--hostkey-algs") == 0) {
+			if (i + 1 == argc) {
+				fprintf(stderr, "dropbear: --hostkey-algs: missing argument\n");
+				return 1;
+			}
+			o.child_algs = argv[++i];
 			continue;
 		}
 		if (a[0] != '-' || !a[1]) {

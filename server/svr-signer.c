@@ -1,12 +1,20 @@
 /* svr-signer.c: host keys out of reach of the network parser (TinySSH's subprocess_sign).
  *
- * Each connection process forks this helper before it reads a byte from the client; the
- * helper keeps the host keys, the connection process frees its copy. They talk over a
- * socketpair in frames of uint32 length || payload:
+ * The process that parses network data holds no host private key. Signing the exchange
+ * hash happens in a helper that holds the keys, over a socketpair, in frames of
+ * uint32 length || payload:
  *   request  byte op || string alg [|| string hash]   op 1: public key, op 2: sign
  *   reply    byte status (0 ok) || string blob
  * The helper signs only hash-sized data (an exchange hash), never anything longer, and
  * parses requests with the bounded buf getters like any other untrusted input.
+ *
+ * Two lifetimes (see "Design notes" in README.md):
+ * - daemon mode: the listener keeps the keys and forks a helper when a connection's
+ *   socket becomes readable (a key exchange, or a utmp record, needs one); the helper
+ *   answers until it has signed once (or done one utmp request) and exits. An idle
+ *   session is one process; a rekey forks again.
+ * - inetd mode (-i) has no listener: the helper is forked once for the connection and
+ *   serves it to the end, as before.
  *
  * It is also the one process of the connection that stays root after authentication,
  * so it writes the utmp/wtmp/lastlog records of pty sessions (svr-utmp.c):
@@ -15,7 +23,9 @@
  * The connection process runs as the user then and has parsed network data: the helper
  * believes nothing it says that it can check. The line must be a pts device owned by
  * that user, the user must exist, only lines it logged in can be logged out, and what is
- * still logged in when the connection process goes away is logged out then. */
+ * still logged in when the connection process goes away is logged out then. In daemon
+ * mode the table of a connection's logins lives in the listener: each helper gets it by
+ * the fork and writes it back over a pipe before it exits. */
 #include <errno.h>
 #include <pwd.h>
 #include <signal.h>
@@ -35,7 +45,7 @@
 #define OP_SIGN 2
 #define OP_LOGIN 3
 #define OP_LOGOUT 4
-#define LINE_MAX_LEN 16 /* "pts/" and up to 11 digits */
+#define LINE_MAX_LEN SIGNER_LINE_MAX
 #define HOST_MAX_LEN 256
 #define SIGNER_MAX_REQ 1024
 #define SIGNER_MAX_REPLY (DB_MAX_PUBKEY_BLOB + 1024)
@@ -99,11 +109,16 @@ static int recv_frame(int fd, struct buf *b, size_t max)
 	return read_full(fd, p, len);
 }
 
-/* Pty logins this connection has (at most one per channel). */
-static struct {
-	char line[LINE_MAX_LEN];
-	pid_t pid;
-} logins[DB_MAX_CHANNELS];
+/* Pty logins this connection has (at most one per channel): the inetd helper's own
+ * table, or in daemon mode the listener's copy for this connection. */
+static struct signer_logins own_logins;
+static struct signer_login *logins = own_logins.l;
+
+/* A daemon-mode helper asked for a signer for at most this long (a connection process
+ * that sends half a request holds only its own helper, and not for ever). */
+#define HELPER_TIMEOUT 30
+/* Requests one daemon-mode helper answers at most (public keys, then one signature). */
+#define HELPER_MAX_REQ 8
 
 /* "pts/" and digits only: nothing else names a session's terminal. */
 static int valid_line(const char *line)
@@ -172,14 +187,14 @@ static int serve_utmp(uint8_t op, struct buf *req)
 	return 0;
 }
 
-static void logout_all(void)
+void signer_logout_all(struct signer_logins *lg)
 {
 	size_t i;
 
 	for (i = 0; i < DB_MAX_CHANNELS; i++)
-		if (logins[i].pid) {
-			utmp_logout(logins[i].line, logins[i].pid);
-			logins[i].pid = 0;
+		if (lg->l[i].pid) {
+			utmp_logout(lg->l[i].line, lg->l[i].pid);
+			lg->l[i].pid = 0;
 		}
 }
 
@@ -225,21 +240,20 @@ int signer_fuzz_serve(struct hostkeys *hk, struct buf *req, struct buf *out)
 }
 #endif
 
-static _Noreturn void signer_main(struct hostkeys *hk, int fd)
+/* Answers requests on fd until EOF, an error, or (once) the first request that is not
+ * a public key query. */
+static void serve_loop(struct hostkeys *hk, int fd, int once)
 {
 	struct buf req, reply, blob;
+	int n = 0;
 
-	/* The connection process ends us by closing the socket (and sends SIGTERM as it
-	 * goes): we finish the logout records first. */
-	signal(SIGTERM, SIG_IGN);
-	signal(SIGINT, SIG_IGN);
-	signal(SIGHUP, SIG_IGN);
 	if (buf_init(&req, SIGNER_MAX_REQ, SIGNER_MAX_REQ) ||
 	    buf_init(&reply, 1024, SIGNER_MAX_REPLY + 16) ||
 	    buf_init(&blob, 1024, SIGNER_MAX_REPLY))
-		_exit(1);
+		return;
 	for (;;) {
 		int r = recv_frame(fd, &req, SIGNER_MAX_REQ);
+		uint8_t op = req.len ? req.data[0] : 0;
 		if (r)
 			break; /* the connection process went away (or misbehaved) */
 		buf_reset(&blob);
@@ -251,9 +265,40 @@ static _Noreturn void signer_main(struct hostkeys *hk, int fd)
 		       : buf_put_u8(&reply, 0) || buf_put_string(&reply, blob.data, blob.len)) ||
 		    send_frame(fd, &reply))
 			break;
+		if (once && (op != OP_PUBKEY || ++n >= HELPER_MAX_REQ))
+			break;
 	}
-	logout_all();
+	buf_free(&req);
+	buf_free(&reply);
+	buf_free(&blob);
+}
+
+static _Noreturn void signer_main(struct hostkeys *hk, int fd)
+{
+	/* The connection process ends us by closing the socket (and sends SIGTERM as it
+	 * goes): we finish the logout records first. */
+	signal(SIGTERM, SIG_IGN);
+	signal(SIGINT, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	serve_loop(hk, fd, 0);
+	signer_logout_all(&own_logins);
 	hostkeys_free(hk);
+	_exit(0);
+}
+
+_Noreturn void signer_helper(struct hostkeys *hk, int fd, struct signer_logins *lg,
+                             int report_fd)
+{
+	signal(SIGPIPE, SIG_IGN);
+	alarm(HELPER_TIMEOUT);
+	logins = lg->l;
+	serve_loop(hk, fd, 1);
+	/* the table back to the listener (its own pipe, far larger than the table) */
+	if (write_full(report_fd, lg, sizeof(*lg)) != 0)
+		log_msg(LOG_WARNING, "Host key signer: cannot report the utmp table");
+	/* hk is the listener's memory, shared with it until written: nothing of ours to
+	 * wipe, and writing would only copy the pages */
+	(void)hk;
 	_exit(0);
 }
 

@@ -6,9 +6,13 @@ ours to each reference.
 
     tests/bench/memory.py [OURS [REFERENCE...]]      (root: makes a throwaway user)
 
-OURS defaults to build/static/dropbearmulti, the references to
-../shared/peers/dropbear-2026.94/dropbearmulti; N and RUNS come from the environment
-(QUICK=1: N=3, RUNS=1), and BENCH_JSON names a file for the figures."""
+Without arguments it runs both pairs issue 11 names: build/static/dropbearmulti against
+../shared/peers/dropbear-2026.94/dropbearmulti, and build/dropbearmulti (dynamic) against
+Debian's /usr/sbin/dropbear (dropbear-bin, run by path). N and RUNS come from the
+environment (QUICK=1: N=3, RUNS=1), and BENCH_JSON names a file for the figures. Per
+session: the RSS, private memory and PSS of every server process but the listener, over N
+(a process the listener keeps at idle would count here too), and their number; the host
+key is one ed25519 key in Dropbear's format for all."""
 import json
 import os
 import shutil
@@ -26,16 +30,18 @@ RUNS = int(os.environ.get("RUNS", "1" if QUICK else "3"))
 
 
 def mem(pid):
-    """(RSS, private) of a process in bytes, from smaps_rollup."""
-    rss = priv = 0
+    """(RSS, private, PSS) of a process in bytes, from smaps_rollup."""
+    rss = priv = pss = 0
     with open("/proc/%d/smaps_rollup" % pid) as f:
         for ln in f:
             k, _, v = ln.partition(":")
             if k == "Rss":
                 rss = int(v.split()[0]) * 1024
+            elif k == "Pss":
+                pss = int(v.split()[0]) * 1024
             elif k in ("Private_Clean", "Private_Dirty"):
                 priv += int(v.split()[0]) * 1024
-    return rss, priv
+    return rss, priv, pss
 
 
 def server_pids(root_pid, exe):
@@ -67,7 +73,7 @@ def total(root_pid, exe, with_daemon):
     fork count in their RSS, not in their private memory)."""
     pids = [p for p in server_pids(root_pid, exe) if with_daemon or p != root_pid]
     ms = [mem(p) for p in pids]
-    return sum(m[0] for m in ms), sum(m[1] for m in ms), len(pids)
+    return sum(m[0] for m in ms), sum(m[1] for m in ms), len(pids), sum(m[2] for m in ms)
 
 
 def free_port():
@@ -123,15 +129,25 @@ def measure(binary, work, user, ukey):
         srv.wait()
         log.close()
     return {"idle_rss": idle[0], "idle_priv": idle[1],
-            "sess_rss": busy[0] / N, "sess_priv": busy[1] / N, "procs_per_sess": busy[2] / N}
+            "sess_rss": busy[0] / N, "sess_priv": busy[1] / N, "procs_per_sess": busy[2] / N,
+            "sess_pss": busy[3] / N}
 
 
 def main():
-    ours = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else
-                           os.path.join(ROOT, "build", "static", "dropbearmulti"))
-    refs = [os.path.abspath(x) for x in sys.argv[2:]] or [os.path.abspath(os.path.join(
-        ROOT, "..", "shared", "peers", "dropbear-2026.94", "dropbearmulti"))]
-    bins = [ours] + refs
+    peer = os.path.abspath(os.path.join(ROOT, "..", "shared", "peers", "dropbear-2026.94",
+                                        "dropbearmulti"))
+    if len(sys.argv) > 1:
+        ours = os.path.abspath(sys.argv[1])
+        pairs = [(ours, os.path.abspath(r)) for r in sys.argv[2:] or [peer]]
+    else:
+        pairs = [(os.path.join(ROOT, "build", "static", "dropbearmulti"), peer),
+                 (os.path.join(ROOT, "build", "dropbearmulti"), "/usr/sbin/dropbear")]
+        pairs = [p for p in pairs if os.path.exists(p[0]) and os.path.exists(p[1])]
+        if not pairs:
+            raise SystemExit("no binaries to compare (make, make STATIC=1; dropbear-bin)")
+    bins = []
+    for p in pairs:
+        bins += [b for b in p if b not in bins]
     work = tempfile.mkdtemp(prefix="dbbench-")
     os.chmod(work, 0o755)
     user = "dbbm%d" % (os.getpid() % 100000)
@@ -155,20 +171,22 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
     med = {b: {k: statistics.median(r[k] for r in res[b]) for k in res[b][0]} for b in res}
     print("memory, medians of %d runs, N=%d sessions (ssh ... sleep), kB" % (RUNS, N))
-    print("%-26s %10s %10s %10s %10s %10s %10s" % ("", "size", "idle RSS", "idle priv",
-                                                  "RSS/sess", "priv/sess", "procs/sess"))
+    print("%-26s %10s %9s %9s %9s %9s %9s %10s" % ("", "size", "idle RSS", "idle priv",
+                                                   "RSS/sess", "priv/sess", "PSS/sess",
+                                                   "procs/sess"))
     for b in bins:
         m = med[b]
-        print("%-26s %10d %10.0f %10.0f %10.0f %10.0f %10.1f" % (
+        print("%-26s %10d %9.0f %9.0f %9.0f %9.0f %9.0f %10.1f" % (
             name_of(b), os.path.getsize(b), m["idle_rss"] / 1024, m["idle_priv"] / 1024,
-            m["sess_rss"] / 1024, m["sess_priv"] / 1024, m["procs_per_sess"]))
-    a = med[ours]
-    for ref in refs:
-        r = med[ref]
-        print("%-26s %10.2f %10.2f %10.2f %10.2f %10.2f" % (
-            "ours / " + name_of(ref), os.path.getsize(ours) / os.path.getsize(ref),
+            m["sess_rss"] / 1024, m["sess_priv"] / 1024, m["sess_pss"] / 1024,
+            m["procs_per_sess"]))
+    for ours, ref in pairs:
+        a, r = med[ours], med[ref]
+        print("%-26s %10.2f %9.2f %9.2f %9.2f %9.2f %9.2f" % (
+            name_of(ours) + " / " + name_of(ref), os.path.getsize(ours) / os.path.getsize(ref),
             a["idle_rss"] / r["idle_rss"], a["idle_priv"] / r["idle_priv"],
-            a["sess_rss"] / r["sess_rss"], a["sess_priv"] / r["sess_priv"]))
+            a["sess_rss"] / r["sess_rss"], a["sess_priv"] / r["sess_priv"],
+            a["sess_pss"] / r["sess_pss"]))
     for b in bins:
         print("%s: %s" % (name_of(b), b))
     out = os.environ.get("BENCH_JSON")
@@ -181,7 +199,7 @@ def main():
 
 def name_of(b):
     if b.startswith(ROOT):
-        return "ours" + (" (static)" if "/static/" in b else "")
+        return "ours" + (" (static)" if "/static/" in b else " (dynamic)")
     if "dropbear-2026.94" in b:
         return "dropbear-2026.94"
     if b.startswith("/usr/"):
