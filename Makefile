@@ -83,13 +83,15 @@ $(BUILD)/obj/client/cli-main.o: $(BUILD)/gen/dbclient_usage.h
 $(BUILD)/obj/keygen/dropbearkey.o: $(BUILD)/gen/dropbearkey_usage.h
 $(BUILD)/obj/convert/dropbearconvert.o: $(BUILD)/gen/dropbearconvert_usage.h
 
-$(BUILD)/dropbearmulti: $(OBJS)
+# The static build's libraries ($(DEPS), their stamp) are prerequisites too: a changed
+# library configuration (contrib/musl/) recompiles against its headers and relinks.
+$(BUILD)/dropbearmulti: $(OBJS) $(DEPS)
 	$(CC) $(CFLAGS) -o $@ $(OBJS) $(LDFLAGS) $(LIBS)
 
 $(FACES:%=$(BUILD)/%): | $(BUILD)/dropbearmulti
 	ln -sf dropbearmulti $@
 
-$(BUILD)/obj/%.o: %.c | $(DEPS)
+$(BUILD)/obj/%.o: %.c $(DEPS)
 	@mkdir -p $(dir $@)
 	$(CC) $(DEFS) $(WARN) $(CFLAGS) -MMD -MP -c -o $@ $<
 
