@@ -114,6 +114,9 @@ if ! stamp xcrypt "$OPT $XCRYPT_HASHES"; then
 	mkdir -p "$k"
 	ln -sfn /usr/include/linux "$k/linux"; ln -sfn /usr/include/asm-generic "$k/asm-generic"
 	ln -sfn "/usr/include/$ma/asm" "$k/asm"
+	# a fresh build directory: its objects do not depend on the flags, so a kept one
+	# would link objects compiled with old ones
+	rm -rf "$TOP/xcrypt-build"
 	mkdir -p "$TOP/xcrypt-build"
 	(cd "$TOP/xcrypt-build" && CC=$CC CFLAGS="$OPT -isystem $k" "$d/configure" -q --prefix="$PREFIX" \
 		--disable-shared --enable-static --disable-obsolete-api --disable-werror \
