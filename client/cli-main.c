@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <strings.h>
-#include <glob.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -28,6 +27,7 @@
 #include "knownhosts.h"
 #include "log.h"
 #include "packet.h"
+#include "pathglob.h"
 
 #pragma weak cli_proxy_connect
 
@@ -485,7 +485,7 @@ static int cfg_include(struct sshcfg *cfg, const struct sshcfg_ctx *ctx, const c
                        int depth)
 {
 	char *p, path[DB_MAX_PATH];
-	glob_t g;
+	struct pathglob g = {0};
 	size_t i;
 	int r = 0;
 
@@ -497,10 +497,10 @@ static int cfg_include(struct sshcfg *cfg, const struct sshcfg_ctx *ctx, const c
 	}
 	if (!p)
 		return ERR_NOMEM;
-	if (glob(p, 0, NULL, &g) == 0) {
-		for (i = 0; i < g.gl_pathc && r == 0; i++)
-			r = parse_file(cfg, ctx, g.gl_pathv[i], depth, 0);
-		globfree(&g);
+	if (pathglob(p, &g) == 0) {
+		for (i = 0; i < g.n && r == 0; i++)
+			r = parse_file(cfg, ctx, g.v[i], depth, 0);
+		pathglob_free(&g);
 	}
 	free(p);
 	return r;

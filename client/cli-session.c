@@ -38,11 +38,13 @@ struct sess {
 	int in_fd;           /* what the channel reads */
 	int pump_w;          /* our end of the pump pipe, -1 when closed */
 	int stdin_eof;
-	uint8_t stage[16385];/* one read of stdin, +1 for a held-back escape tilde */
-	size_t stage_len, stage_pos;
+	size_t stage_len, stage_pos; /* of sess_stage */
 	int winch_pipe[2];
 };
 
+/* one read of stdin, +1 for a held-back escape tilde. Not in struct sess: that one has an
+ * initializer, which would put these 16 kB of zeroes into the file (.data) */
+static uint8_t sess_stage[16385];
 static struct sess sess = {.pump_w = -1, .winch_pipe = {-1, -1}};
 
 /* -K / ServerAliveInterval and -I (Dropbear's keepalive and idle timeout) */
@@ -309,7 +311,7 @@ static short pumpw_want(void *arg)
 static void pump_flush(struct conn *c)
 {
 	while (sess.stage_pos < sess.stage_len && sess.pump_w >= 0) {
-		ssize_t n = write(sess.pump_w, sess.stage + sess.stage_pos,
+		ssize_t n = write(sess.pump_w, sess_stage + sess.stage_pos,
 		                  sess.stage_len - sess.stage_pos);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -332,7 +334,7 @@ static void stdin_io(void *arg, int fd, short rev)
 	ssize_t n;
 
 	(void)rev;
-	n = read(fd, sess.stage, sizeof(sess.stage) - 1);
+	n = read(fd, sess_stage, sizeof(sess_stage) - 1);
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return;
 	if (n <= 0) {
@@ -342,7 +344,7 @@ static void stdin_io(void *arg, int fd, short rev)
 		return;
 	}
 	sess.stage_pos = 0;
-	sess.stage_len = cli_tty_escapes(c, sess.stage, (size_t)n);
+	sess.stage_len = cli_tty_escapes(c, sess_stage, (size_t)n);
 	pump_flush(c);
 }
 

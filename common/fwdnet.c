@@ -1,7 +1,9 @@
 /* fwdnet.c: forwarding listeners and connects (see fwdnet.h). */
 #include "fwdnet.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <net/if.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -470,13 +472,53 @@ void fwd_listener_close(struct fwd_listener *l)
 	}
 }
 
+int sockaddr_numeric(const struct sockaddr *sa, socklen_t len, char *host, size_t hostsz,
+                     char *serv, size_t servsz)
+{
+	unsigned port;
+	int w = 0;
+
+	if (sa->sa_family == AF_INET && len >= (socklen_t)sizeof(struct sockaddr_in)) {
+		struct sockaddr_in a;
+		memcpy(&a, sa, sizeof(a));
+		if (!inet_ntop(AF_INET, &a.sin_addr, host, (socklen_t)hostsz))
+			return -1;
+		port = ntohs(a.sin_port);
+	} else if (sa->sa_family == AF_INET6 && len >= (socklen_t)sizeof(struct sockaddr_in6)) {
+		struct sockaddr_in6 a;
+		memcpy(&a, sa, sizeof(a));
+		if (!inet_ntop(AF_INET6, &a.sin6_addr, host, (socklen_t)hostsz))
+			return -1;
+		port = ntohs(a.sin6_port);
+		/* a link-local address names its interface, as getnameinfo writes it */
+		if (a.sin6_scope_id && (IN6_IS_ADDR_LINKLOCAL(&a.sin6_addr) ||
+		                        IN6_IS_ADDR_MC_LINKLOCAL(&a.sin6_addr))) {
+			char ifn[IF_NAMESIZE];
+			size_t n = strlen(host);
+			if (if_indextoname(a.sin6_scope_id, ifn))
+				w = snprintf(host + n, hostsz - n, "%%%s", ifn);
+			else
+				w = snprintf(host + n, hostsz - n, "%%%u", (unsigned)a.sin6_scope_id);
+			if (w < 0 || (size_t)w >= hostsz - n)
+				return -1;
+		}
+	} else {
+		return -1;
+	}
+	if (serv) {
+		w = snprintf(serv, servsz, "%u", port);
+		if (w < 0 || (size_t)w >= servsz)
+			return -1;
+	}
+	return 0;
+}
+
 void fwd_sockaddr_str(const struct sockaddr *sa, socklen_t len, char *host, size_t hostsz,
                       uint32_t *port)
 {
 	char serv[12];
 
-	if (getnameinfo(sa, len, host, (socklen_t)hostsz, serv, sizeof(serv),
-	                NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
+	if (sockaddr_numeric(sa, len, host, hostsz, serv, sizeof(serv)) != 0) {
 		snprintf(host, hostsz, "?");
 		*port = 0;
 		return;

@@ -100,6 +100,12 @@ int fwd_connect_tcp(struct conn *c, struct channel *ch, const char *host, uint32
 /* The same for a unix socket path (agent): connected at once or refused. */
 int fwd_connect_unix(struct conn *c, struct channel *ch, const char *path);
 
+/* getnameinfo(NI_NUMERICHOST | NI_NUMERICSERV) for IPv4 and IPv6: 0, or -1 (another
+ * family, a buffer too small). Not getnameinfo: musl's links its reverse-DNS code
+ * (2.5 kB of the static binary) that numeric answers never run. serv may be NULL. */
+int sockaddr_numeric(const struct sockaddr *sa, socklen_t len, char *host, size_t hostsz,
+                     char *serv, size_t servsz);
+
 /* "ADDR" and port of a socket address, for originator fields and logs. */
 void fwd_sockaddr_str(const struct sockaddr *sa, socklen_t len, char *host, size_t hostsz,
                       uint32_t *port);

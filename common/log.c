@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -47,6 +49,48 @@ static int stderr_is_journal(void)
 }
 #endif
 
+/* syslog(3) in a few lines, as musl's writes it: one datagram per line to /dev/log,
+ * "<PRI>Mmm dd hh:mm:ss ident[pid]: text" with a UTC stamp, facility LOG_AUTHPRIV; the
+ * socket is opened at log_init (LOG_NDELAY) and reconnected when syslogd restarted. Not
+ * musl's own: it brings strftime and its locale lookup (4 kB of the static binary). */
+static int syslog_fd = -1;
+static const struct sockaddr_un syslog_addr = { .sun_family = AF_UNIX, .sun_path = "/dev/log" };
+
+static int syslog_reconnect(void)
+{
+	if (syslog_fd < 0)
+		syslog_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	return syslog_fd >= 0 ? connect(syslog_fd, (const struct sockaddr *)&syslog_addr,
+					 sizeof(syslog_addr)) : -1;
+}
+
+static void syslog_line(int prio, const char *line)
+{
+	char out[1200];
+	time_t now = time(NULL);
+	struct tm tm;
+	int n;
+
+	if (!gmtime_r(&now, &tm))
+		return;
+	if (!(prio & LOG_FACMASK))
+		prio |= LOG_AUTHPRIV;
+	n = snprintf(out, sizeof(out), "<%d>%s %2d %02d:%02d:%02d %s[%d]: %s", prio,
+		     log_month(tm.tm_mon), tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+		     log_ident, (int)getpid(), line);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(out))
+		n = sizeof(out) - 1;
+	if (syslog_fd < 0 || send(syslog_fd, out, (size_t)n, MSG_NOSIGNAL) < 0) {
+		if (syslog_fd >= 0 && errno != ECONNREFUSED && errno != ECONNRESET &&
+		    errno != ENOTCONN && errno != EDESTADDRREQ)
+			return;
+		if (syslog_reconnect() == 0)
+			(void)send(syslog_fd, out, (size_t)n, MSG_NOSIGNAL);
+	}
+}
+
 void log_init(const char *ident, int where)
 {
 	log_ident = ident;
@@ -62,14 +106,21 @@ void log_init(const char *ident, int where)
 	}
 #endif
 	log_where = where;
-	if (where & LOG_TO_SYSLOG)
-		openlog(ident, LOG_PID | LOG_NDELAY, LOG_AUTHPRIV);
+	if ((where & LOG_TO_SYSLOG) && syslog_fd < 0)
+		(void)syslog_reconnect();
 }
 
 void log_set_verbose(int level) { verbose = level; }
 int log_to_stderr(void) { return (log_where & LOG_TO_STDERR) != 0; }
 void log_set_fd(int fd) { log_fd = fd; }
 int log_verbose(void) { return verbose; }
+
+const char *log_month(int mon)
+{
+	static const char names[12][4] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+					   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	return mon >= 0 && mon < 12 ? names[mon] : "???";
+}
 
 void log_vmsg(int prio, const char *fmt, va_list ap)
 {
@@ -79,7 +130,7 @@ void log_vmsg(int prio, const char *fmt, va_list ap)
 	/* one line, and no terminal escapes from peers: C0, DEL, C1 and bad UTF-8 */
 	safetext(line, sizeof(line), (const uint8_t *)raw, strlen(raw), text_flags);
 	if (log_where & LOG_TO_SYSLOG)
-		syslog(prio, "%s", line);
+		syslog_line(prio, line);
 	if (log_where & LOG_TO_STDERR) {
 		/* one write() per line so that forked processes do not interleave */
 		char out[1100], stamp[32] = "";
@@ -91,8 +142,10 @@ void log_vmsg(int prio, const char *fmt, va_list ap)
 				/* syslog's own stamp, so that fail2ban and people read both alike */
 				time_t now = time(NULL);
 				struct tm tm;
-				if (localtime_r(&now, &tm))
-					strftime(stamp, sizeof(stamp), "%b %d %H:%M:%S ", &tm);
+				if (localtime_r(&now, &tm)) /* "%b %d %H:%M:%S " */
+					snprintf(stamp, sizeof(stamp), "%s %02d %02d:%02d:%02d ",
+						 log_month(tm.tm_mon), tm.tm_mday, tm.tm_hour,
+						 tm.tm_min, tm.tm_sec);
 			}
 			n = snprintf(out, sizeof(out), "%s%s: %s\n", stamp, log_ident, line);
 		}

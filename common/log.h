@@ -27,6 +27,10 @@ int log_to_stderr(void);
 void log_set_fd(int fd);
 void log_msg(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void log_vmsg(int prio, const char *fmt, va_list ap);
+/* "Jan".."Dec" for tm_mon 0..11 ("???" otherwise): strftime's %b in the C locale, for the
+ * stamps of log lines and sftp's ls-style names. Not strftime: in the static binary it
+ * brought musl's locale lookup along (4 kB) for three fixed formats. */
+const char *log_month(int mon);
 /* Debug output at -v level >= lvl. */
 void dbg(int lvl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

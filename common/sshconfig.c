@@ -9,7 +9,10 @@
 #include "err.h"
 #include "knownhosts.h"
 
-static const char *const kw_names[CFG_NKW] = {
+/* Arrays of characters, not of pointers: a pointer table costs a relocation (24 bytes)
+ * per entry in the static-pie binary. Names up to 31 characters (the longest OpenSSH
+ * keyword, ChallengeResponseAuthentication, has 31). */
+static const char kw_names[CFG_NKW][32] = {
         [CFG_BATCHMODE] = "BatchMode",
         [CFG_BINDADDRESS] = "BindAddress",
         [CFG_COMPRESSION] = "Compression",
@@ -45,20 +48,18 @@ static const char *const kw_names[CFG_NKW] = {
 };
 
 /* OpenSSH keywords that programs calling ssh pass (scp, git, rsync) or that are common
- * in shared config files, and that change nothing we would do differently. */
-static const char *const ignored[] = {
-        "AddKeysToAgent", "AddressFamily", "CheckHostIP", "ClearAllForwardings",
-        "ControlMaster", "ControlPath", "ControlPersist", "EscapeChar",
-        "GlobalKnownHostsFile", "GSSAPIAuthentication",
-        "GSSAPIDelegateCredentials", "HashKnownHosts", "HostKeyAlgorithms", "HostKeyAlias",
-        "IgnoreUnknown", "LogLevel", "NumberOfPasswordPrompts", "PermitLocalCommand",
-        "PreferredAuthentications", "Protocol", "PubkeyAcceptedAlgorithms",
-        "PubkeyAcceptedKeyTypes", "RemoteCommand", "SendEnv", "ServerAliveCountMax",
-        "TCPKeepAlive", "UpdateHostKeys", "UseKeychain", "UseRoaming",
-        "VerifyHostKeyDNS", "VisualHostKey", "LocalCommand", "Tunnel", "ConnectionAttempts",
-        "ChallengeResponseAuthentication", "CanonicalizeHostname", "ForwardX11Timeout",
-        "ObscureKeystrokeTiming", "SessionType", "StdinNull", "ForkAfterAuthentication",
-};
+ * in shared config files, and that change nothing we would do differently. Each name is
+ * followed by one space (one string: no pointer table, see kw_names). */
+static const char ignored[] =
+	"AddKeysToAgent AddressFamily CheckHostIP ClearAllForwardings ControlMaster ControlPath "
+	"ControlPersist EscapeChar GlobalKnownHostsFile GSSAPIAuthentication "
+	"GSSAPIDelegateCredentials HashKnownHosts HostKeyAlgorithms "
+	"HostKeyAlias IgnoreUnknown LogLevel NumberOfPasswordPrompts PermitLocalCommand "
+	"PreferredAuthentications Protocol PubkeyAcceptedAlgorithms PubkeyAcceptedKeyTypes "
+	"RemoteCommand SendEnv ServerAliveCountMax TCPKeepAlive UpdateHostKeys UseKeychain "
+	"UseRoaming VerifyHostKeyDNS VisualHostKey LocalCommand Tunnel ConnectionAttempts "
+	"ChallengeResponseAuthentication CanonicalizeHostname ForwardX11Timeout "
+	"ObscureKeystrokeTiming SessionType StdinNull ForkAfterAuthentication ";
 
 int sshcfg_keyword(const char *name, size_t len)
 {
@@ -77,10 +78,10 @@ const char *sshcfg_keyword_name(int kw)
 
 int sshcfg_ignored_keyword(const char *name, size_t len)
 {
-	size_t i;
+	const char *p, *e;
 
-	for (i = 0; i < sizeof(ignored) / sizeof(ignored[0]); i++)
-		if (strlen(ignored[i]) == len && strncasecmp(ignored[i], name, len) == 0)
+	for (p = ignored; (e = strchr(p, ' ')) != NULL; p = e + 1)
+		if ((size_t)(e - p) == len && strncasecmp(p, name, len) == 0)
 			return 1;
 	return 0;
 }

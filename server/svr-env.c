@@ -13,13 +13,13 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "fwdnet.h"
 #include "svr-session.h"
 
 static void addr_port(const struct sockaddr_storage *ss, socklen_t len, char *ip, size_t ipsz,
                       char *port, size_t portsz)
 {
-	if (getnameinfo((const struct sockaddr *)ss, len, ip, (socklen_t)ipsz, port,
-	                (socklen_t)portsz, NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
+	if (sockaddr_numeric((const struct sockaddr *)ss, len, ip, ipsz, port, portsz) != 0) {
 		snprintf(ip, ipsz, "0.0.0.0");
 		snprintf(port, portsz, "0");
 	}

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "fwdnet.h"
 #include "log.h"
 #include "server.h"
 
@@ -145,8 +146,7 @@ int svr_inetd_run(const struct svr_opts *o, struct hostkeys *hk)
 	if (getpeername(0, (struct sockaddr *)&ss, &sl) == 0)
 		sl = unmap_v4(&ss, sl);
 	if ((ss.ss_family == AF_INET || ss.ss_family == AF_INET6) &&
-	    getnameinfo((struct sockaddr *)&ss, sl, host, sizeof(host), serv, sizeof(serv),
-	                NI_NUMERICHOST | NI_NUMERICSERV) == 0)
+	    sockaddr_numeric((struct sockaddr *)&ss, sl, host, sizeof(host), serv, sizeof(serv)) == 0)
 		snprintf(peer, sizeof(peer), ss.ss_family == AF_INET6 ? "[%s]:%s" : "%s:%s", host,
 		         serv);
 	if (fstat(0, &st) == 0 && S_ISSOCK(st.st_mode))

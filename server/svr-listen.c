@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "fwdnet.h"
 #include "log.h"
 #include "loop.h"
 #include "server.h"
@@ -514,8 +515,7 @@ static void on_accept(void *arg, int lfd, short rev)
 	fd = accept4(lfd, (struct sockaddr *)&ss, &sl, SOCK_CLOEXEC);
 	if (fd < 0)
 		return;
-	if (getnameinfo((struct sockaddr *)&ss, sl, host, sizeof(host), serv, sizeof(serv),
-	                NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
+	if (sockaddr_numeric((struct sockaddr *)&ss, sl, host, sizeof(host), serv, sizeof(serv)) != 0) {
 		close(fd);
 		return;
 	}

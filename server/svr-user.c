@@ -45,21 +45,39 @@ static int in_group(const char *user, gid_t base, const char *group)
 	return 0;
 }
 
+/* The shell must be listed in /etc/shells (without the file: /bin/sh and /bin/csh, as
+ * getusershell(3)). Read here, not with getusershell: musl's brings fmemopen and getline
+ * (2.5 kB of the static binary). A line longer than the buffer matches nothing. */
 static int shell_ok(const char *shell)
 {
-	const char *s;
-	int ok = 0;
+	char line[512];
+	FILE *f;
+	int ok = 0, whole = 1;
 
 	/* passwd(5): an empty shell means /bin/sh */
 	if (!*shell)
 		shell = "/bin/sh";
-	setusershell();
-	while ((s = getusershell()) != NULL)
-		if (strcmp(s, shell) == 0) {
-			ok = 1;
-			break;
-		}
-	endusershell();
+	if (!(f = fopen("/etc/shells", "re")))
+		return strcmp(shell, "/bin/sh") == 0 || strcmp(shell, "/bin/csh") == 0;
+	while (!ok && fgets(line, sizeof(line), f)) {
+		size_t n = strlen(line);
+		int was_whole = whole;
+		char *p = line, *e;
+
+		whole = n > 0 && line[n - 1] == '\n';
+		if (!was_whole || (!whole && !feof(f)))
+			continue;
+		/* as glibc's: the path from the first '/' up to blanks or a '#' comment */
+		while (*p && *p != '#' && *p != '/')
+			p++;
+		if (*p != '/')
+			continue;
+		for (e = p; *e && !strchr(" \t\r\n#", *e); e++)
+			;
+		*e = 0;
+		ok = strcmp(p, shell) == 0;
+	}
+	fclose(f);
 	return ok;
 }
 

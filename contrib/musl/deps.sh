@@ -3,7 +3,7 @@
 # build, compiled with musl-gcc from Debian's own source packages, installed under PREFIX
 # (include/, lib/). Everything lives under PREFIX's parent: a private apt configuration
 # (the machine's sources are never touched), the fetched sources, the builds. Each library
-# is built once; a stamp file makes a second run a no-op.
+# is built once; a stamp file holding its configuration makes a second run a no-op.
 #
 # Source versions are those of the installed -dev packages (what the dynamic build links),
 # so that both builds use the same code; MUSL_DEPS_SUITE names the Debian suite to look in.
@@ -51,28 +51,30 @@ fetch() {
 	echo "${d%/}"
 }
 
-stamp() { [ -f "$PREFIX/.$1" ]; }
-# Other compiler flags build every library again.
-if [ "$(cat "$PREFIX/.opt" 2>/dev/null)" != "$OPT" ]; then
-	rm -f "$PREFIX"/.tommath "$PREFIX"/.tomcrypt "$PREFIX"/.zlib "$PREFIX"/.xcrypt
-	echo "$OPT" >"$PREFIX/.opt"
-fi
-# A changed configuration builds libtomcrypt again.
-[ "$PREFIX/.tomcrypt" -nt "$HERE/tomcrypt_musl.h" ] || rm -f "$PREFIX/.tomcrypt"
+# Each library's configuration (compiler flags, switches): its stamp file holds it, and a
+# library whose configuration changed is built again (stamp NAME CONFIG / done NAME CONFIG).
+stamp() { [ -f "$PREFIX/.$1" ] && [ "$(cat "$PREFIX/.$1")" = "$2" ]; }
+done_() { printf '%s\n' "$2" >"$PREFIX/.$1"; }
+# zlib: SSH's compression is the zlib format, never gzip: NO_GZIP leaves out the gzip
+# wrapper and with it crc32 and its tables (10 kB).
+ZLIB_OPT="$OPT -DNO_GZIP"
+XCRYPT_HASHES=yescrypt,sha512crypt,sha256crypt,bcrypt
+# libtomcrypt's configuration is tomcrypt_musl.h: its contents are part of the stamp.
+TOMCRYPT_CFG="$OPT $(cksum <"$HERE/tomcrypt_musl.h")"
 # The libraries' compiler warnings go to a log, not to make's output.
 LOG="$TOP/build.log"
 
-if ! stamp tommath; then
+if ! stamp tommath "$OPT"; then
 	d=$(fetch libtommath libtommath-dev)
 	make -C "$d" -f makefile clean >/dev/null
 	make -C "$d" -f makefile -j"$JOBS" CC=$CC CFLAGS="$OPT" IGNORE_SPEED=1 libtommath.a >>"$LOG" 2>&1 ||
 		{ tail -n 30 "$LOG" >&2; exit 1; }
 	cp "$d/libtommath.a" "$PREFIX/lib/"
 	cp "$d/tommath.h" "$PREFIX/include/"
-	touch "$PREFIX/.tommath"
+	done_ tommath "$OPT"
 fi
 
-if ! stamp tomcrypt; then
+if ! stamp tomcrypt "$TOMCRYPT_CFG"; then
 	d=$(fetch libtomcrypt libtomcrypt-dev)
 	# Our configuration goes in front of libtomcrypt's own tomcrypt_custom.h, so that
 	# the library and our code see the same one.
@@ -85,17 +87,17 @@ if ! stamp tomcrypt; then
 		{ tail -n 30 "$LOG" >&2; exit 1; }
 	cp "$d/libtomcrypt.a" "$PREFIX/lib/"
 	cp "$d"/src/headers/*.h "$PREFIX/include/"
-	touch "$PREFIX/.tomcrypt"
+	done_ tomcrypt "$TOMCRYPT_CFG"
 fi
 
-if ! stamp zlib; then
+if ! stamp zlib "$ZLIB_OPT"; then
 	d=$(fetch zlib zlib1g-dev)
 	(cd "$d" && make distclean >/dev/null 2>&1 || true)
-	(cd "$d" && CC=$CC CFLAGS="$OPT" ./configure --static --prefix="$PREFIX" >/dev/null &&
+	(cd "$d" && CC=$CC CFLAGS="$ZLIB_OPT" ./configure --static --prefix="$PREFIX" >/dev/null &&
 		make -j"$JOBS" libz.a >/dev/null)
 	cp "$d/libz.a" "$PREFIX/lib/"
 	cp "$d/zlib.h" "$d/zconf.h" "$PREFIX/include/"
-	touch "$PREFIX/.zlib"
+	done_ zlib "$ZLIB_OPT"
 fi
 
 # Hashes: what current distributions write to /etc/shadow. yescrypt ($y$, Debian 11+,
@@ -103,7 +105,7 @@ fi
 # ($5$) and bcrypt ($2b$, chpasswd -c BCRYPT; $2a$/$2y$ come with it). Not gost-yescrypt:
 # no distribution writes it by default and its GOST hash costs tens of kB; not md5crypt
 # or DES: obsolete, and a user still holding one can be given a new password.
-if ! stamp xcrypt; then
+if ! stamp xcrypt "$OPT $XCRYPT_HASHES"; then
 	d=$(fetch libxcrypt libcrypt-dev)
 	[ -x "$d/configure" ] || (cd "$d" && autoreconf -fi >/dev/null 2>&1)
 	# yescrypt includes <linux/mman.h>: musl-gcc does not look in /usr/include, so the
@@ -112,14 +114,17 @@ if ! stamp xcrypt; then
 	mkdir -p "$k"
 	ln -sfn /usr/include/linux "$k/linux"; ln -sfn /usr/include/asm-generic "$k/asm-generic"
 	ln -sfn "/usr/include/$ma/asm" "$k/asm"
+	# a fresh build directory: its objects do not depend on the flags, so a kept one
+	# would link objects compiled with old ones
+	rm -rf "$TOP/xcrypt-build"
 	mkdir -p "$TOP/xcrypt-build"
 	(cd "$TOP/xcrypt-build" && CC=$CC CFLAGS="$OPT -isystem $k" "$d/configure" -q --prefix="$PREFIX" \
 		--disable-shared --enable-static --disable-obsolete-api --disable-werror \
-		--enable-hashes=yescrypt,sha512crypt,sha256crypt,bcrypt >/dev/null &&
+		--enable-hashes=$XCRYPT_HASHES >/dev/null &&
 		make -j"$JOBS" libcrypt.la >/dev/null)
 	cp "$TOP/xcrypt-build/.libs/libcrypt.a" "$PREFIX/lib/"
 	cp "$TOP/xcrypt-build/crypt.h" "$PREFIX/include/"
-	touch "$PREFIX/.xcrypt"
+	done_ xcrypt "$OPT $XCRYPT_HASHES"
 fi
 # musl-gcc's specs know no -static-pie (they would give the binary musl's dynamic loader
 # as interpreter): ours start from rcrt1.o (self-relocating) and link without one.

@@ -3,7 +3,10 @@
  * registers or calls: AES (ctr, gcm, cbc for PEM/OpenSSH key files), Blowfish (bcrypt_pbkdf
  * of OpenSSH key files), ChaCha and Poly1305, SHA-1/2, HMAC. Public-key code stays as
  * Debian builds it; section GC drops what is not called. No PRNGs: common/crypto.c
- * registers its own. */
+ * registers its own. LTC_SMALL_CODE: AES from one table per direction instead of four
+ * (and rolled SHA-1/SHA-256 rounds), as Dropbear builds it: 15 kB less; AES-NI and SHA-NI
+ * machines use common/crypto/ instead anyway. */
+#define LTC_SMALL_CODE
 #define LTC_NO_TEST
 #define LTC_NO_FILE
 #define LTC_NO_CIPHERS

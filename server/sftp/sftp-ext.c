@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "log.h"
 #include "sftp-internal.h"
 
 static int ext_posix_rename(struct sftp *s, uint32_t id, struct buf *b)
@@ -361,11 +362,14 @@ void sftp_longname(char *out, size_t outsz, const char *name, const struct stat 
 	mode_string(mode, st->st_mode);
 	owner_names(st, user, sizeof(user), group, sizeof(group));
 	/* ls: the time of day for the last six months, else the year */
-	if (!localtime_r(&t, &tm) ||
-	    !strftime(when, sizeof(when),
-	              t > now - 15778476 && t <= now + 15778476 ? "%b %e %H:%M" : "%b %e  %Y",
-	              &tm))
+	if (!localtime_r(&t, &tm))
 		snprintf(when, sizeof(when), "?");
+	else if (t > now - 15778476 && t <= now + 15778476) /* "%b %e %H:%M" */
+		snprintf(when, sizeof(when), "%s %2d %02d:%02d", log_month(tm.tm_mon), tm.tm_mday,
+		         tm.tm_hour, tm.tm_min);
+	else /* "%b %e  %Y" */
+		snprintf(when, sizeof(when), "%s %2d  %d", log_month(tm.tm_mon), tm.tm_mday,
+		         tm.tm_year + 1900);
 	snprintf(out, outsz, "%s %3u %-8s %-8s %8llu %s %s", mode, (unsigned)st->st_nlink, user,
 	         group, (unsigned long long)st->st_size, when, name);
 }
