@@ -134,6 +134,24 @@ def test_path_has_usr_local_bin(tmp_path, srv, user, ukey):
     assert r.out.strip().split(":")[:3] == ["/usr/local/bin", "/usr/bin", "/bin"], r.out
 
 
+def test_program_in_usr_local_bin_found(tmp_path, server_factory, hostkeys, user, ukey):
+    """`ssh host 'command -v X'` finds a program installed in /usr/local/bin, as with
+    Debian's sshd. The program is put on a tmpfs over /usr/local/bin in a private mount
+    namespace the server runs in: the machine's own /usr/local/bin is not touched."""
+    if subprocess.run(["unshare", "-m", "true"], capture_output=True).returncode != 0:
+        pytest.skip("no mount namespaces here (unshare -m fails)")
+    script = ("mount -t tmpfs -o mode=755 none /usr/local/bin && "
+              "printf '#!/bin/sh\\necho local-prog-ran\\n' > /usr/local/bin/dbtest-localprog && "
+              "chmod 755 /usr/local/bin/dbtest-localprog && exec \"$@\"")
+    wrap = ["unshare", "-m", "--propagation", "private", "sh", "-c", script, "sh"]
+    s = server_factory([hostkeys["ed25519"].path], wrap=wrap)
+    write_keys(user, ukey[1] + "\n")
+    r = ssh(tmp_path, s.port, user, ukey[0], "command -v dbtest-localprog && dbtest-localprog")
+    assert r.returncode == 0, r.err + s.log()
+    assert r.out == "/usr/local/bin/dbtest-localprog\nlocal-prog-ran\n", r.out
+    assert not os.path.exists("/usr/local/bin/dbtest-localprog")  # only in the namespace
+
+
 # what follows the key blob on the line, verbatim
 COMMENTS = [" alice@laptop", " alice@laptop more words", " key-1.2_x+y,z@h", " a$b",
             " a;rm -rf", " 'quoted'", " caf\u00e9", "", " ", "   spaced  ", "\tword", "  two",
