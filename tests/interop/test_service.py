@@ -466,6 +466,71 @@ def test_journal_format(tmp_path, hostkeys, client, user):
     assert n == 2, out
 
 
+JOURNALD = "/lib/systemd/systemd-journald"
+
+
+@needs_users
+@needs_f2b
+@pytest.mark.skipif(not (os.access(JOURNALD, os.X_OK) and shutil.which("systemd-cat") and
+                         shutil.which("journalctl") and shutil.which("nsenter")),
+                    reason="systemd-journald, systemd-cat, journalctl or nsenter missing")
+def test_journal_real(tmp_path, hostkeys, client, user, procs):
+    """A real systemd-journald (in a private mount namespace over a tmpfs /run, so the
+    machine's journal is untouched) takes the server's stderr as a journal stream, the way
+    a unit's StandardError=journal does: JOURNAL_STREAM names that stream. journalctl then
+    shows each line with one prefix (no date or name of ours inside the message), at the
+    priority we logged, and fail2ban's stock filter matches the two failures."""
+    if not _can_overlay():
+        pytest.skip("no mount namespaces here")
+    port = free_port()
+    script = " ".join([
+        "mount -t tmpfs -o mode=755 none /run && mkdir -p /run/systemd/journal &&",
+        "{ [ ! -d /var/log/journal ] || mount -t tmpfs none /var/log/journal; } &&",
+        "{ %s & } &&" % JOURNALD,
+        "i=0; while [ ! -S /run/systemd/journal/stdout ] && [ $i -lt 200 ];",
+        "do sleep 0.05; i=$((i+1)); done;",
+        # systemd-cat connects stdout and stderr to journald's stream socket; JOURNAL_STREAM
+        # is what systemd would set for such a service (device:inode of that socket)
+        "exec systemd-cat -t dropbear sh -c",
+        shlex.quote('JOURNAL_STREAM=$(stat -L -c %d:%i /proc/self/fd/2) exec "$@"'), "sh",
+        '"$@"'])
+    logf = open(str(tmp_path / "outer.log"), "wb")
+    p = subprocess.Popen(["unshare", "-m", "--propagation", "private", "sh", "-c", script, "sh",
+                          BIN, "dropbear", "-F", "-E", "-p", "127.0.0.1:%d" % port,
+                          "-r", hostkeys["ed25519"].path],
+                         stdin=subprocess.DEVNULL, stdout=logf, stderr=logf,
+                         start_new_session=True)
+    procs.append(p)
+    assert wait_port(port), open(str(tmp_path / "outer.log")).read()
+
+    def journal(fmt):
+        r = subprocess.run(["nsenter", "-t", str(p.pid), "-m", "journalctl", "--no-pager",
+                            "-o", fmt, "-t", "dropbear"], capture_output=True, timeout=30)
+        return r.stdout.decode(errors="replace")
+    client.run(port, user.name, password="wrong-pw", prefer="password")
+    client.run(port, "nosuchuser%d" % os.getpid(), password="x", prefer="password")
+    end = time.time() + 15
+    while time.time() < end:
+        shown = journal("short")
+        if "Bad password attempt" in shown and "nonexistent user" in shown:
+            break
+        time.sleep(0.2)
+    lines = shown.splitlines()
+    assert any("Not backgrounding" in l for l in lines), shown
+    fails = [l for l in lines if "Bad password attempt" in l or "nonexistent user" in l]
+    assert len(fails) == 2, shown
+    # one prefix: journalctl's "date host dropbear[pid]: ", then our message as we wrote it
+    for l in lines:
+        m = re.match(STAMP + r" \S+ dropbear\[\d+\]: (.*)$", l)
+        assert m, l
+        assert not re.search(STAMP + "|dropbear\\[|^<\\d>", m.group(1)), l
+    # journald took the "<N>" prefix as the priority (a bad password is a warning)
+    assert re.search(r'"PRIORITY"\s*:\s*"4".*Bad password|Bad password.*"PRIORITY"\s*:\s*"4"',
+                     journal("json")), journal("json")
+    n, out = fail2ban(tmp_path, "journal-real.log", lines)
+    assert n == 2, out
+
+
 # ---- sysvinit / OpenRC script
 
 @needs_users
