@@ -40,6 +40,8 @@ struct svr_x11;
 void svr_x11_child(const struct svr_x11 *x);
 /* The session ended: the listener closes and the xauth entry goes. */
 void svr_x11_end(struct svr_x11 *x);
+/* Ends every display this process still has (also runs at exit). */
+void svr_x11_cleanup(void);
 #endif
 
 /* The server's chan_table.global_request: tcpip-forward, cancel-tcpip-forward; every

@@ -238,7 +238,7 @@ void svr_x11_end(struct svr_x11 *x)
 	free(x);
 }
 
-static void x11_atexit(void)
+void svr_x11_cleanup(void)
 {
 	while (displays)
 		svr_x11_end(displays);
@@ -321,7 +321,7 @@ int svr_x11_req(struct conn *c, struct channel *ch, int want_reply, struct buf *
 	s->x11 = x;
 	x->next = displays;
 	displays = x;
-	if (!atexit_set && atexit(x11_atexit) == 0)
+	if (!atexit_set && atexit(svr_x11_cleanup) == 0)
 		atexit_set = 1;
 	log_msg(LOG_INFO, "X11 forwarding for '%s' on display %s%s", c->srv->user.name, disp,
 	        single ? " (single connection)" : "");

@@ -45,13 +45,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* ---- the OS stubs */
 
+/* set while the harness ends what the connection left (X11 displays run xauth as they
+ * go): those forks are stand-ins too */
+static int fz_cleaning;
+
 pid_t __real_fork(void);
 pid_t __wrap_fork(void);
 pid_t __wrap_fork(void)
 {
 	static pid_t next = 0x3ffff000;
 
-	if (!fz_armed)
+	if (!fz_armed && !fz_cleaning)
 		return __real_fork(); /* setup: the host key signer, a real helper */
 	return next++;
 }
@@ -308,6 +312,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* what the process's exit would have ended: the forwardings, the agent socket */
 	svr_agent_cleanup();
 	svr_streamlocal_cleanup();
+#if DB_X11FWD
+	fz_cleaning = 1;
+	svr_x11_cleanup(); /* before the harness frees the displays it still lists */
+	fz_cleaning = 0;
+#endif
 	svr_tcpfwd_fuzz_reset();
 	conn_free(&c);
 	loop_free(loop);

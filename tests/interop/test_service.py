@@ -623,8 +623,9 @@ def test_openrc_script(tmp_path, sbin, client, user, ukey, procs):
         "failed daemons options tmp; do mkdir -p /run/openrc/$d; done",
         "touch /run/openrc/softlevel"]) + "; " + "; ".join([
         "%s --nodeps start; echo start=$?" % rc,
-        "echo pid=$(cat /run/dropbear.pid)",
+        # the key before pid=: the test reads everything once pid= is there
         "cat /etc/dropbear/dropbear_ed25519_host_key.pub",
+        "echo pid=$(cat /run/dropbear.pid)",
         # the login happens outside; then status and stop inside the namespace
         "i=0; while [ ! -e %s ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done" % go,
         "%s status; echo status=$?" % rc,

@@ -27,6 +27,7 @@ import secrets
 import shutil
 import socket
 import subprocess
+import time
 
 import pytest
 
@@ -101,11 +102,38 @@ except OSError:
 '''
 
 
+def lock_alive(n):
+    """Whether /tmp/.X<n>-lock names a running process (a stale lock, left by an X
+    server that was killed, does not hold the number: Xvfb replaces it)."""
+    try:
+        with open("/tmp/.X%d-lock" % n) as f:
+            pid = int(f.read().strip())
+    except FileNotFoundError:
+        return False
+    except (OSError, ValueError):
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    return True
+
+
 def free_display():
     for n in range(60, 100):
-        if not os.path.exists("/tmp/.X11-unix/X%d" % n) and \
-                not os.path.exists("/tmp/.X%d-lock" % n):
-            return n
+        lock, sock = "/tmp/.X%d-lock" % n, "/tmp/.X11-unix/X%d" % n
+        if lock_alive(n) or (os.path.exists(sock) and not os.path.exists(lock)):
+            continue
+        # a dead X server's lock and socket (what Xvfb itself would clear), so that the
+        # wait for the socket below sees the new server's
+        for f in (lock, sock):
+            try:
+                os.unlink(f)
+            except FileNotFoundError:
+                pass
+        return n
     pytest.skip("no free X display number")
 
 
@@ -140,8 +168,12 @@ def xserver(tmp_path_factory):
         yield {"display": ":%d" % n, "num": n, "auth": auth, "cookie": cookie,
                "env": env_x}
     finally:
-        p.kill()
-        p.wait(timeout=5)
+        p.terminate()  # SIGTERM: Xvfb removes its lock file and socket
+        try:
+            p.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait(timeout=5)
 
 
 def ssh_clients():
@@ -227,6 +259,14 @@ class X11Rig:
         return r.stdout.decode()
 
     def close(self):
+        # the servers' xauth runs (removing the display's entry as a session ends) finish
+        # first: one killed with its server would leave ~/.Xauthority locked for the next
+        # test's user ("timeout in locking authority file")
+        end = time.time() + 10
+        while time.time() < end and subprocess.run(
+                ["pgrep", "-u", str(self.env["user"].uid), "-x", "xauth"],
+                capture_output=True).returncode == 0:
+            time.sleep(0.05)
         for s in self.servers:
             s.stop()
 
