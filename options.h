@@ -281,6 +281,10 @@
  * sent at once by every X client) before dbclient closes it: a channel the server opens
  * and never uses does not hold one of DB_MAX_CHANNELS slots for ever. */
 #define DB_X11_SETUP_TIMEOUT_MS 30000
+/* Seconds dbclient -X (untrusted) asks the X server to keep its generated cookie while
+ * no client uses it (`xauth generate ... timeout N`): OpenSSH's ForwardX11Timeout
+ * default of 20 minutes plus its 60-second slack. ForwardX11Timeout is not read. */
+#define DB_X11_UNTRUSTED_TIMEOUT 1260
 
 /* ---- channels and sessions (common/channel.c, server/svr-session.c, svr-chansession.c,
  * svr-pty.c, svr-env.c, svr-utmp.c) */
