@@ -25,6 +25,8 @@ Shown:
 - Against an X server without the SECURITY extension, dbclient -X falls back as ssh -X
   does (no forwarding, "untrusted X11 forwarding setup failed"), and -Y with no cookie
   for the display uses made-up data (an X server without access control, -ac).
+- The server adds and removes the entry in the file XAUTHORITY names when the child's
+  environment has it (-e), not in ~/.Xauthority.
 - Refused with no-X11-forwarding and restrict in authorized_keys and with the server's
   -x: the client says "X11 forwarding request failed" and the session has no DISPLAY.
 - dbclient closes an x11 channel whose setup carries a wrong cookie before a byte
@@ -565,3 +567,23 @@ def test_no_security_extension_fallback(env, xserver_nosecurity, tmp_path):
     finally:
         rig.close()
 
+
+def test_server_xauth_file_from_environment(rig, xserver):
+    """The child's environment names XAUTHORITY (the server's own, passed with -e): the
+    entry is added there, and removed from there at the session's end; ~/.Xauthority
+    is not touched."""
+    custom = os.path.join(rig.env["user"].home, "custom-xauth")
+    home_xa = os.path.join(rig.env["user"].home, ".Xauthority")
+    if os.path.exists(home_xa):  # left by the tests before (the user is the module's)
+        os.unlink(home_xa)
+    s = rig.dropbear(extra=["-e"], wrap=["env", "XAUTHORITY=" + custom])
+    r = rig.dbclient(s, ["-Y"], REMOTE + '; test -e "$HOME/.Xauthority" && echo HOME-XAUTHORITY; true')
+    disp = reached_display(r, xserver)
+    num = re.match(r"^localhost:(\d+)\.0$", disp).group(1)
+    assert "HOME-XAUTHORITY" not in r.out, r.out
+    # it was in the custom file during the session (xauth list read it through XAUTHORITY)
+    assert remote_cookie(r.out) != xserver["cookie"]
+    assert os.path.exists(custom)
+    assert wait_for(lambda: "unix:%s" % num not in rig.remote_xauth(custom), timeout=10), \
+        rig.remote_xauth(custom)
+    assert not os.path.exists(home_xa)
