@@ -224,8 +224,9 @@ def xserver_nosecurity(tmp_path_factory):
 
 
 def ssh_clients():
-    """(name, ssh, its X options): plain -X, untrusted (ForwardX11Trusted no is
-    OpenSSH's default; said here, as Debian's /etc/ssh/ssh_config says yes)."""
+    """(name, ssh, its X options): plain -X, untrusted. ForwardX11Trusted no is
+    OpenSSH's default (10.5p1's `ssh -G`), but Debian's 9.2 is built with yes, so it is
+    said here."""
     x = ("-X", "-o", "ForwardX11Trusted=no")
     out = [("debian", "/usr/bin/ssh", x)]
     if os.access(os.path.join(OSSH10, "bin", "ssh"), os.X_OK):
