@@ -22,6 +22,8 @@ Shown:
   extension), and ForwardX11 in ~/.ssh/config, against our server and against OpenSSH's
   sshd (Debian's and 10.5p1): the cookie the server side sees is dbclient's fake, never
   the real one; dbclient's temporary xauth directory is gone afterwards.
+- Under strace: the xauth commands dbclient -X / -Y run (OpenSSH's), the private 0700
+  directory in TMPDIR, the file and directory removed.
 - Against an X server without the SECURITY extension, dbclient -X falls back as ssh -X
   does (no forwarding, "untrusted X11 forwarding setup failed"), and -Y with no cookie
   for the display uses made-up data (an X server without access control, -ac).
@@ -588,3 +590,38 @@ def test_server_xauth_file_from_environment(rig, xserver):
     assert wait_for(lambda: "unix:%s" % num not in rig.remote_xauth(custom), timeout=10), \
         rig.remote_xauth(custom)
     assert not os.path.exists(home_xa)
+
+
+@pytest.mark.skipif(not shutil.which("strace"), reason="needs strace")
+@pytest.mark.parametrize("opt", ["-X", "-Y"])
+def test_dbclient_xauth_commands(rig, xserver, opt):
+    """What dbclient runs, seen with strace: -X makes a private directory (mode 0700) in
+    TMPDIR, has the X server generate an untrusted cookie into a file there and reads it
+    back (OpenSSH's commands), then removes both; -Y only lists the display's cookie."""
+    s = rig.dropbear()
+    trace = os.path.join(rig.tmp, "strace.out")
+    r = rig._run(["strace", "-f", "-qq", "-s", "256", "-o", trace,
+                  "-e", "trace=mkdir,execve,unlink,rmdir", BIN, "dbclient", opt,
+                  "-i", rig.env["key"], "-o", "UserKnownHostsFile=" + rig.kh,
+                  "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes",
+                  "-o", "PasswordAuthentication=no",
+                  "%s@127.0.0.1/%d" % (rig.env["user"].name, s.port), REMOTE], 60)
+    reached_display(r, xserver)
+    t = open(trace).read()
+    xauth = re.findall(r'execve\("%s", \[(.*?)\]' % re.escape(XAUTH), t)
+    disp = xserver["display"]
+    if opt == "-Y":
+        assert xauth == ['"xauth", "list", "%s"' % disp], t
+        assert "dbclient-x11-" not in t
+        return
+    m = re.search(r'mkdir\("(%s/dbclient-x11-\w{6})", 0700\) = 0' % re.escape(rig.tmpdir), t)
+    assert m, t
+    d = m.group(1)
+    f = d + "/xauthfile"
+    assert xauth == ['"xauth", "-f", "%s", "generate", "%s", "MIT-MAGIC-COOKIE-1", '
+                     '"untrusted", "timeout", "%d"'
+                     % (f, disp, option("DB_X11_UNTRUSTED_TIMEOUT")),
+                     '"xauth", "-f", "%s", "list", "%s"' % (f, disp)], t
+    assert re.search(r'unlink\("%s"\) = 0' % re.escape(f), t), t
+    assert re.search(r'rmdir\("%s"\) = 0' % re.escape(d), t), t
+    assert os.listdir(rig.tmpdir) == []
