@@ -263,10 +263,11 @@
 
 /* X11 forwarding (RFC 4254 6.3): the server's x11-req (server/svr-x11.c: a display
  * listener on localhost, xauth run with the client's cookie) and dbclient's -X / -Y and
- * ForwardX11 (client/cli-x11.c: the fake cookie checked and replaced, common/x11proto.c).
- * Cost in the static musl binary (make STATIC=1, this switch DB_FULL vs 0): +8,424 bytes
- * of text+data (619,249 -> 627,673: svr-x11 3.3 KB, cli-x11 2.8 KB, x11proto 1.0 KB, the
- * rest option parsing and hooks), file 624,952 -> 637,240 (page steps); off in MINIMAL. */
+ * ForwardX11 (client/cli-x11.c: the fake cookie checked and replaced, -X untrusted with
+ * `xauth generate`, common/x11proto.c). Cost in the static musl binary (make STATIC=1,
+ * this switch DB_FULL vs 0): +9,464 bytes of text+data (524,910 -> 534,374: cli-x11 4.0 KB,
+ * svr-x11 3.6 KB, x11proto 1.3 KB, the rest option parsing and hooks), stripped file
+ * 530,712 -> 543,000 (page steps); off in MINIMAL. */
 #ifndef DB_X11FWD
 #define DB_X11FWD             DB_FULL
 #endif
@@ -281,6 +282,10 @@
  * sent at once by every X client) before dbclient closes it: a channel the server opens
  * and never uses does not hold one of DB_MAX_CHANNELS slots for ever. */
 #define DB_X11_SETUP_TIMEOUT_MS 30000
+/* Seconds dbclient -X (untrusted) asks the X server to keep its generated cookie while
+ * no client uses it (`xauth generate ... timeout N`): OpenSSH's ForwardX11Timeout
+ * default of 20 minutes plus its 60-second slack. ForwardX11Timeout is not read. */
+#define DB_X11_UNTRUSTED_TIMEOUT 1260
 
 /* ---- channels and sessions (common/channel.c, server/svr-session.c, svr-chansession.c,
  * svr-pty.c, svr-env.c, svr-utmp.c) */

@@ -11,9 +11,11 @@
  * "unix:N", TCP port 6000 + N for "host:N") and the channel carries the rest. Anything
  * else closes the channel before a byte reaches the display.
  *
- * -X and -Y are the same here: OpenSSH's -X makes an untrusted cookie with `xauth
- * generate` (the X SECURITY extension); we forward the real cookie for both, as -Y
- * (ForwardX11Trusted yes, Debian's default) does. */
+ * Which real cookie (get_cookie): -Y (ForwardX11Trusted yes) the display's own from
+ * `xauth list`, or made up when there is none; -X alone (ForwardX11Trusted no, as in
+ * OpenSSH) an untrusted one the X server generates for us (`xauth generate ... untrusted`,
+ * the X SECURITY extension: no access to other clients' windows, no input grabbing), and
+ * no forwarding at all when that fails (an X server without SECURITY). */
 #include "client.h"
 
 #if DB_X11FWD
@@ -38,7 +40,7 @@
 #include "util.h"
 #include "x11proto.h"
 
-/* How long `xauth list` may take (it waits for a lock file at worst). */
+/* How long one xauth run may take (it waits for a lock file at worst). */
 #define XAUTH_TIMEOUT_MS 10000
 /* How long a connect to a TCP display may block (a local display connects at once). */
 #define DISPLAY_CONNECT_MS 5000
@@ -58,30 +60,35 @@ struct x11_chan {
 	struct loop_timer timer;
 };
 
-/* Reads the first line `xauth list display` prints into out: its length, or 0. Runs
- * xauth with a bounded wait; its stderr is ours (a missing file is reported there). */
-static size_t xauth_list(const char *display, char *out, size_t outsz)
+/* Runs xauth with argv (argv[0] "xauth"; stdin /dev/null, stderr ours unless quiet) and
+ * a bounded wait; the first line of its stdout goes into out (NUL-terminated). Returns
+ * that line's length, or -1 when xauth could not run, was killed or exited non-zero. */
+static int xauth_run(char *const argv[], int quiet, char *out, size_t outsz)
 {
-	int p[2], dn;
+	int p[2], dn, st = -1;
 	size_t n = 0;
 	uint64_t deadline = loop_now_ms() + XAUTH_TIMEOUT_MS;
 	pid_t pid;
 
+	out[0] = 0;
 	if (pipe2(p, O_CLOEXEC) != 0)
-		return 0;
+		return -1;
 	pid = fork();
 	if (pid == 0) {
-		dn = open("/dev/null", O_RDONLY);
-		if (dn >= 0)
+		dn = open("/dev/null", O_RDWR);
+		if (dn >= 0) {
 			dup2(dn, 0);
+			if (quiet)
+				dup2(dn, 2);
+		}
 		dup2(p[1], 1);
-		execl(DB_XAUTH_PATH, "xauth", "list", display, (char *)NULL);
+		execv(DB_XAUTH_PATH, argv);
 		_exit(127);
 	}
 	close(p[1]);
 	if (pid < 0) {
 		close(p[0]);
-		return 0;
+		return -1;
 	}
 	while (n + 1 < outsz) {
 		struct pollfd pf = {p[0], POLLIN, 0};
@@ -99,10 +106,76 @@ static size_t xauth_list(const char *display, char *out, size_t outsz)
 		n += (size_t)k;
 	}
 	close(p[0]);
-	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+	if (n + 1 >= outsz)
+		kill(pid, SIGKILL); /* more than we read: no use */
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;
 	out[n] = 0;
-	return strcspn(out, "\n");
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		return -1;
+	return (int)strcspn(out, "\n");
+}
+
+/* The cookie to give X clients (x11.real): the display's own (trusted), or (untrusted,
+ * OpenSSH's ForwardX11Trusted no) one the X server makes with `xauth generate ...
+ * untrusted`, which its SECURITY extension keeps from other clients' windows and input.
+ * The generated entry goes into a file in a private directory (mkdtemp: 0700, in $TMPDIR
+ * or /tmp), both removed as soon as it has been read. 0; ERR_UNSUPPORTED when nothing may be forwarded. */
+static int get_cookie(const char *display, int trusted)
+{
+	char line[1024], xdisp[300], dir[256], file[sizeof(dir) + 16], tmo[16];
+	const char *tmp = getenv("TMPDIR");
+	int n = -1, generated = 0;
+
+	/* as OpenSSH: xauth files a local display under the local family ("unix:N") */
+	if (strncmp(display, "localhost:", 10) == 0)
+		snprintf(xdisp, sizeof(xdisp), "unix:%s", display + 10);
+	else
+		snprintf(xdisp, sizeof(xdisp), "%s", display);
+	if (!trusted) {
+		if (!tmp || tmp[0] != '/' || strlen(tmp) > sizeof(dir) - 32)
+			tmp = "/tmp";
+		snprintf(dir, sizeof(dir), "%s/dbclient-x11-XXXXXX", tmp);
+		if (mkdtemp(dir)) {
+			char *gen[] = {"xauth", "-f", file, "generate", xdisp, X11_PROTO_MIT,
+			               "untrusted", "timeout", tmo, NULL};
+			char *list[] = {"xauth", "-f", file, "list", xdisp, NULL};
+			snprintf(file, sizeof(file), "%s/xauthfile", dir);
+			/* the X server drops an untrusted cookie nobody has used for this long */
+			snprintf(tmo, sizeof(tmo), "%u", (unsigned)DB_X11_UNTRUSTED_TIMEOUT);
+			if (xauth_run(gen, 1, line, sizeof(line)) >= 0) {
+				generated = 1;
+				n = xauth_run(list, 1, line, sizeof(line));
+			}
+			(void)unlink(file);
+			(void)rmdir(dir);
+		}
+		if (!generated) {
+			/* OpenSSH's words; it forwards nothing then either */
+			log_msg(LOG_WARNING, "Warning: untrusted X11 forwarding setup failed: xauth "
+			                     "key data not generated");
+			return ERR_UNSUPPORTED;
+		}
+	} else {
+		char *list[] = {"xauth", "list", xdisp, NULL};
+		n = xauth_run(list, 0, line, sizeof(line));
+	}
+	if (n <= 0 || x11_xauth_line(line, (size_t)n, x11.real, &x11.cookie_len) != 0) {
+		wipe(line, sizeof(line));
+		if (!trusted) {
+			log_msg(LOG_WARNING, "Warning: untrusted X11 forwarding setup failed: xauth "
+			                     "key data not generated");
+			return ERR_UNSUPPORTED;
+		}
+		/* as OpenSSH: an X server without access control still works */
+		log_msg(LOG_WARNING, "Warning: No xauth data; using fake authentication data for "
+		                     "X11 forwarding.");
+		x11.cookie_len = 16;
+		return rand_bytes(x11.real, x11.cookie_len);
+	}
+	wipe(line, sizeof(line));
+	dbg(1, "X11: %s cookie for %s", trusted ? "trusted" : "untrusted (generated)", xdisp);
+	return 0;
 }
 
 /* The cookies live as long as dbclient: wiped on its way out. */
@@ -114,12 +187,10 @@ static void x11_wipe(void)
 int cli_x11_request(struct conn *c, struct channel *ch)
 {
 	const char *display = getenv("DISPLAY");
-	char line[1024], hex[2 * X11_MAX_COOKIE + 1];
+	char hex[2 * X11_MAX_COOKIE + 1];
 	struct buf d;
-	size_t n;
 	int r;
 
-	(void)c;
 	if (!display || !*display) {
 		log_msg(LOG_WARNING, "X11 forwarding requested but DISPLAY not set");
 		return 0;
@@ -129,16 +200,10 @@ int cli_x11_request(struct conn *c, struct channel *ch)
 		return 0;
 	}
 	(void)atexit(x11_wipe);
-	n = xauth_list(display, line, sizeof(line));
-	if (!n || x11_xauth_line(line, n, x11.real, &x11.cookie_len) != 0) {
-		/* as OpenSSH: an X server without access control still works */
-		log_msg(LOG_WARNING, "No xauth data; using fake authentication data for X11 "
-		                     "forwarding.");
-		x11.cookie_len = 16;
-		if ((r = rand_bytes(x11.real, x11.cookie_len)))
-			return r;
-	}
-	wipe(line, sizeof(line));
+	if ((r = get_cookie(display, c->cli->opts->x11_trusted)) == ERR_UNSUPPORTED)
+		return 0; /* the session goes on without X11 */
+	if (r)
+		return r;
 	if ((r = rand_bytes(x11.fake, x11.cookie_len)))
 		return r;
 	x11_hex(x11.fake, x11.cookie_len, hex);
@@ -149,6 +214,7 @@ int cli_x11_request(struct conn *c, struct channel *ch)
 	    (r = buf_put_cstr(&d, hex)) == 0 && (r = buf_put_u32(&d, x11.disp.screen)) == 0)
 		r = chan_send_request(ch, "x11-req", 1, &d);
 	buf_free(&d);
+	wipe(hex, sizeof(hex));
 	if (r == 0) {
 		x11.requested = 1;
 		x11.reply_pending = 1;

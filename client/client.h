@@ -104,7 +104,7 @@ struct cli_opts {
 	int exit_on_fwd_failure; /* ExitOnForwardFailure */
 	int agent_fwd;         /* -A, ForwardAgent */
 	int x11_fwd;           /* -X, -Y, ForwardX11 (-x: off) */
-	int x11_trusted;       /* -Y, ForwardX11Trusted (cli-x11.c forwards both alike) */
+	int x11_trusted;       /* -Y, ForwardX11Trusted (-X alone: untrusted, cli-x11.c) */
 	char netcat_host[DB_MAX_FWD_HOST]; /* -B host:port: "" when not given */
 	uint32_t netcat_port;
 	const char *proxy_cmd; /* -J (Dropbear: a proxy command), ProxyCommand */

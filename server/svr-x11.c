@@ -9,7 +9,9 @@
  * files localhost:N under the local family, the same entry as unix:N; OpenSSH uses that
  * form too.) Each connection to the display becomes an "x11" channel to the client
  * (originator address and port, 6.3.2); with single-connection the listener closes after
- * the first. When the session channel ends, the listener closes and the entry is removed.
+ * the first. When the session channel ends, the listener closes and the entry is removed
+ * from the same file it went into (auth_file: XAUTHORITY as the child has it, or
+ * ~/.Xauthority; named to xauth with -f both times).
  *
  * This process runs as the user since authentication: the socket, xauth and the user's
  * ~/.Xauthority are touched with the user's credentials only. */
@@ -40,7 +42,7 @@ struct svr_x11 {
 	unsigned display, screen;
 	char proto[X11_MAX_PROTO + 1];
 	char cookie[2 * X11_MAX_COOKIE + 1]; /* hex, as xauth takes it */
-	char home[DB_MAX_PATH];               /* for xauth at the end */
+	char authfile[DB_MAX_PATH];           /* the file xauth adds to and removes from */
 	pid_t owner; /* the process that made it: a forked child must not undo it */
 	struct svr_x11 *next;
 };
@@ -128,15 +130,15 @@ static int bind_display(struct svr_x11 *x)
 /* Runs xauth -q with args, stdin from input (NULL: /dev/null); waits for it when wait.
  * keep_fds (-1 terminated, may be NULL) stay open in xauth: the display's sockets, so
  * that nobody takes the display number before its entry is gone. */
-static void run_xauth(const char *const *args, const char *input, const char *home,
-                      const int *keep_fds, int wait)
+static void run_xauth(const char *const *args, const char *input, const int *keep_fds,
+                      int wait)
 {
-	char *argv[8];
+	char *argv[10];
 	int p[2] = {-1, -1}, i, fd, dn;
 	pid_t pid;
 
 	argv[0] = "xauth";
-	for (i = 0; args[i] && i < 6; i++)
+	for (i = 0; args[i] && i < 8; i++)
 		argv[i + 1] = (char *)args[i];
 	argv[i + 1] = NULL;
 	if (input && pipe2(p, O_CLOEXEC) != 0)
@@ -162,9 +164,6 @@ static void run_xauth(const char *const *args, const char *input, const char *ho
 			else
 				close(fd);
 		}
-		/* the session's end: the user's own file, not one the server's environment names */
-		if (home && (setenv("HOME", home, 1) != 0 || unsetenv("XAUTHORITY") != 0))
-			_exit(1);
 		execv(DB_XAUTH_PATH, argv);
 		_exit(127);
 	}
@@ -191,13 +190,13 @@ static void run_xauth(const char *const *args, const char *input, const char *ho
 void svr_x11_child(const struct svr_x11 *x)
 {
 	char in[2 * (32 + X11_MAX_PROTO + 2 * X11_MAX_COOKIE)];
-	static const char *const args[] = {"-q", "-", NULL};
+	const char *const args[] = {"-q", "-f", x->authfile, "-", NULL};
 	void (*old)(int) = signal(SIGPIPE, SIG_IGN);
 
 	/* OpenSSH's sequence: an old entry for the display goes first */
 	snprintf(in, sizeof(in), "remove unix:%u.%u\nadd unix:%u.%u %s %s\n", x->display,
 	         x->screen, x->display, x->screen, x->proto, x->cookie);
-	run_xauth(args, in, NULL, NULL, 1);
+	run_xauth(args, in, NULL, 1);
 	wipe(in, sizeof(in));
 	signal(SIGPIPE, old);
 }
@@ -216,7 +215,7 @@ static void unlink_display(struct svr_x11 *x)
 void svr_x11_end(struct svr_x11 *x)
 {
 	char disp[32];
-	const char *args[] = {"-q", "remove", disp, NULL};
+	const char *args[] = {"-q", "-f", x->authfile, "remove", disp, NULL};
 	int keep[FWD_LISTEN_FDS + 1], i, k = 0;
 
 	if (!x)
@@ -230,7 +229,7 @@ void svr_x11_end(struct svr_x11 *x)
 			if (x->l.fds[i] >= 0)
 				keep[k++] = x->l.fds[i];
 		keep[k] = -1;
-		run_xauth(args, NULL, x->home, keep, 0);
+		run_xauth(args, NULL, keep, 0);
 		fwd_listener_close(&x->l);
 		dbg(1, "X11 display localhost:%u closed", x->display);
 	}
@@ -242,6 +241,32 @@ void svr_x11_cleanup(void)
 {
 	while (displays)
 		svr_x11_end(displays);
+}
+
+/* The file xauth is to use: XAUTHORITY as the session's child will have it (an
+ * environment="" option from authorized_keys wins, as in svr-env.c; else the server's own
+ * environment under -e; env requests cannot set it), relative to the home directory the
+ * child starts in, or ~/.Xauthority. Named with -f both when the entry is added (in the
+ * child) and when it is removed (here, at the session's end), so both touch one file.
+ * 0, or ERR_TOOBIG. */
+static int auth_file(struct conn *c, char *out, size_t outsz)
+{
+	const struct svr_restrict *rs = &c->srv->restrict_;
+	const char *v = NULL, *home = c->srv->user.home;
+	int i, n;
+
+	for (i = 0; i < rs->nenvironment; i++)
+		if (rs->environment[i] && strncmp(rs->environment[i], "XAUTHORITY=", 11) == 0)
+			v = rs->environment[i] + 11;
+	if (!v && c->srv->opts->pass_env)
+		v = getenv("XAUTHORITY");
+	if (!v || !*v)
+		n = snprintf(out, outsz, "%s/.Xauthority", home);
+	else if (*v == '/')
+		n = snprintf(out, outsz, "%s", v);
+	else
+		n = snprintf(out, outsz, "%s/%s", home, v);
+	return n < 0 || (size_t)n >= outsz ? ERR_TOOBIG : 0;
 }
 
 /* The reasons to refuse before anything is made, or NULL. */
@@ -295,6 +320,12 @@ int svr_x11_req(struct conn *c, struct channel *ch, int want_reply, struct buf *
 		r = ERR_NOMEM;
 		goto out;
 	}
+	if (auth_file(c, x->authfile, sizeof(x->authfile)) != 0) {
+		log_msg(LOG_INFO, "X11 forwarding refused: XAUTHORITY path too long");
+		free(x);
+		r = 0;
+		goto out;
+	}
 	fwd_listener_init(&x->l);
 	if (bind_display(x) != 0) {
 		log_msg(LOG_WARNING, "X11 forwarding: no display to listen on: %s", strerror(errno));
@@ -306,7 +337,6 @@ int svr_x11_req(struct conn *c, struct channel *ch, int want_reply, struct buf *
 	x->owner = getpid();
 	memcpy(x->proto, proto, sizeof(proto));
 	memcpy(x->cookie, cookie, sizeof(cookie));
-	snprintf(x->home, sizeof(x->home), "%s", c->srv->user.home);
 	x->l.once = single;
 	snprintf(disp, sizeof(disp), "localhost:%u.%u", x->display, x->screen);
 	if ((r = fwd_listener_start(&x->l, ch->tab, &chan_x11, FWD_DATA_X11)) != 0 ||

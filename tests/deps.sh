@@ -8,14 +8,15 @@ set -e
 # systemd (systemd-socket-activate, systemd-analyze), xinetd, fail2ban (fail2ban-regex and
 # its stock dropbear filter), man-db and groff-base: the service, logging and man page tests
 # (tests/interop/test_service.py). policy-rc.d below keeps their services from starting.
-# xvfb, xauth, x11-apps, x11-utils: X11 forwarding (tests/interop/test_x11.py).
+# xvfb, xauth, x11-apps, x11-utils: X11 forwarding (tests/interop/test_x11.py); strace: the
+# xauth commands dbclient -X runs (test_x11.py).
 PKGS="gcc make libc6-dev libtomcrypt-dev libtommath-dev zlib1g-dev libcrypt-dev
  musl-tools dpkg-dev bzip2 xz-utils autoconf automake libtool perl whois
  clang libclang-rt-14-dev valgrind file git openssh-client openssh-server dropbear-bin
  python3 python3-pytest python3-paramiko python3-cryptography python3-asyncssh sshfs rsync sshpass
  socat tmux procps
  openssl curl systemd xinetd fail2ban man-db groff-base
- xvfb xauth x11-apps x11-utils"
+ xvfb xauth x11-apps x11-utils strace"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"
