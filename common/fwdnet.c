@@ -250,7 +250,7 @@ void fwd_listener_init(struct fwd_listener *l)
 		l->fds[i] = -1;
 }
 
-static int listen_one(const struct sockaddr *sa, socklen_t len)
+int fwd_listen_sockaddr(const struct sockaddr *sa, socklen_t len)
 {
 	int fd, one = 1, saved;
 
@@ -307,7 +307,7 @@ int fwd_listen_tcp(struct fwd_listener *l, enum fwd_bind bind, const char *host,
 		/* port 0: the first socket picks the port, the others take the same one */
 		if (port == 0 && l->nfds > 0)
 			set_port((struct sockaddr *)&ss, got);
-		if ((fd = listen_one((struct sockaddr *)&ss, len)) < 0) {
+		if ((fd = fwd_listen_sockaddr((struct sockaddr *)&ss, len)) < 0) {
 			saved = errno;
 			continue;
 		}
@@ -342,7 +342,7 @@ int fwd_listen_unix(struct fwd_listener *l, const char *path)
 	if (strlen(path) >= sizeof(sun.sun_path) || strlen(path) >= sizeof(l->unix_path))
 		return ERR_TOOBIG;
 	strcpy(sun.sun_path, path);
-	if ((fd = listen_one((struct sockaddr *)&sun, sizeof(sun))) < 0)
+	if ((fd = fwd_listen_sockaddr((struct sockaddr *)&sun, sizeof(sun))) < 0)
 		return ERR_IO;
 	strcpy(l->unix_path, path);
 	l->fds[l->nfds++] = fd;

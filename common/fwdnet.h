@@ -64,6 +64,9 @@ struct fwd_listener {
 	void *arg;
 };
 
+/* A listening socket (non-blocking, close-on-exec; SO_REUSEADDR but for Unix sockets,
+ * IPV6_V6ONLY for IPv6) bound to sa; -1 with errno on failure. */
+int fwd_listen_sockaddr(const struct sockaddr *sa, socklen_t len);
 /* Binds and listens (TCP): bind is FWD_BIND_*, host is used for FWD_BIND_HOST only.
  * port 0 picks a free port; *bound gets the port in use. The fds are not watched yet.
  * ERR_IO (errno kept) when no address could be bound, ERR_INVALID for a name that does

@@ -65,7 +65,6 @@ static int listen_loopback(int family, unsigned port)
 	struct sockaddr_in6 a6;
 	const struct sockaddr *sa;
 	socklen_t len;
-	int fd, saved, one = 1;
 
 	if (family == AF_INET) {
 		memset(&a4, 0, sizeof(a4));
@@ -82,18 +81,7 @@ static int listen_loopback(int family, unsigned port)
 		sa = (const struct sockaddr *)&a6;
 		len = sizeof(a6);
 	}
-	if ((fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) < 0)
-		return -1;
-	(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (family == AF_INET6)
-		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
-	if (bind(fd, sa, len) != 0 || listen(fd, DB_FWD_BACKLOG) != 0) {
-		saved = errno;
-		close(fd);
-		errno = saved;
-		return -1;
-	}
-	return fd;
+	return fwd_listen_sockaddr(sa, len);
 }
 
 /* The first display number whose port is free on 127.0.0.1 and (where there is IPv6)
