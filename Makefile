@@ -56,7 +56,8 @@ LIBS     := -ltomcrypt -ltommath -lz -lcrypt
 MUSL_PREFIX ?= build/musl/prefix
 MUSL_DEPS   := $(MUSL_PREFIX)/.done
 ifeq ($(STATIC),1)
-DEFS     += -isystem $(MUSL_PREFIX)/include
+# DB_OWN_PRINTF: the printf family is common/fmt.c's, not musl's (options.h says what it saves).
+DEFS     += -isystem $(MUSL_PREFIX)/include -DDB_OWN_PRINTF=1
 # No unwind tables: C without exceptions needs none, and they were 1/12 of the file.
 CFLAGS   += -fPIE -fno-asynchronous-unwind-tables -fno-unwind-tables
 LDFLAGS  += -static-pie -L$(MUSL_PREFIX)/lib -Wl,-Map,$(BUILD)/dropbearmulti.map
