@@ -121,7 +121,7 @@ $(BUILD)/obj/%.o: %.c $(DEPS)
 
 -include $(OBJS:.o=.d)
 
-$(MUSL_DEPS): contrib/musl/deps.sh contrib/musl/tomcrypt_musl.h
+$(MUSL_DEPS): contrib/musl/deps.sh contrib/musl/tomcrypt_musl.h contrib/musl/tommath_musl.h
 	sh contrib/musl/deps.sh $(MUSL_PREFIX)
 
 # ---- unit tests: each tests/unit/test_*.c is one program linked against common/,
