@@ -10,19 +10,28 @@
 #   make MINIMAL=1    static, server only: curve25519, ed25519, chacha20-poly1305,
 #                     public-key auth (build/minimal/)
 #   make size         bytes per module and per library in the static binary
-#   make STATIC=1 LTO=1   the static binary with link-time optimization (build/static-lto)
+#   make STATIC=1 LTO=0   the static binary without link-time optimization (build/static-nolto)
 #   make check        unit tests (ASan+UBSan), interop tests against the dynamic and
 #                     the static binary
 #   make install PREFIX=/usr/local DESTDIR=...
 
-# LTO=1 (with any of the above): link-time optimization of our code, in its own build
-# directory (build/lto, build/static-lto, build/minimal-lto). Off by default: make size's
-# per-module figures come from the link map, where LTO's partitions hide the modules.
-ifeq ($(LTO),1)
-BUILD    ?= $(if $(filter 1,$(MINIMAL)),build/minimal-lto,$(if $(filter 1,$(STATIC)),build/static-lto,build/lto))
-endif
+# LTO: link-time optimization of our code. On by default for the static builds (STATIC=1,
+# MINIMAL=1: 8 KB smaller each), off for the dynamic one. LTO=0 / LTO=1 choose; the choice
+# that is not the default builds in its own directory (build/static-nolto,
+# build/minimal-nolto, build/lto). make size takes its per-module figures from the build
+# without LTO, whose link map names the modules (LTO's shows only its partitions).
 ifeq ($(MINIMAL),1)
 STATIC   := 1
+endif
+ifeq ($(STATIC),1)
+LTO      ?= 1
+ifeq ($(LTO),0)
+BUILD    ?= $(if $(filter 1,$(MINIMAL)),build/minimal-nolto,build/static-nolto)
+endif
+else ifeq ($(LTO),1)
+BUILD    ?= build/lto
+endif
+ifeq ($(MINIMAL),1)
 BUILD    ?= build/minimal
 endif
 ifeq ($(STATIC),1)
@@ -56,7 +65,8 @@ LIBS     := -ltomcrypt -ltommath -lz -lcrypt
 MUSL_PREFIX ?= build/musl/prefix
 MUSL_DEPS   := $(MUSL_PREFIX)/.done
 ifeq ($(STATIC),1)
-DEFS     += -isystem $(MUSL_PREFIX)/include
+# DB_OWN_PRINTF: the printf family is common/fmt.c's, not musl's (options.h says what it saves).
+DEFS     += -isystem $(MUSL_PREFIX)/include -DDB_OWN_PRINTF=1
 # No unwind tables: C without exceptions needs none, and they were 1/12 of the file.
 CFLAGS   += -fPIE -fno-asynchronous-unwind-tables -fno-unwind-tables
 LDFLAGS  += -static-pie -L$(MUSL_PREFIX)/lib -Wl,-Map,$(BUILD)/dropbearmulti.map
@@ -108,19 +118,25 @@ $(BUILD)/fobj/server/sftp/sftp-main.o: $(BUILD)/gen/sftp-server_usage.h
 
 # The static build's libraries ($(DEPS), their stamp) are prerequisites too: a changed
 # library configuration (contrib/musl/) recompiles against its headers and relinks.
-$(BUILD)/dropbearmulti: $(OBJS) $(DEPS)
+# The compiler and flags an object was built with are a prerequisite too (a stamp file
+# rewritten only when they change): LTO on or off in one build directory recompiles.
+FLAGS_STAMP := $(BUILD)/.flags
+FLAGS_NOW   := $(CC) $(DEFS) $(CFLAGS) $(LDFLAGS)
+$(shell mkdir -p $(BUILD) && { [ "$$(cat $(FLAGS_STAMP) 2>/dev/null)" = '$(FLAGS_NOW)' ] || \
+	printf '%s\n' '$(FLAGS_NOW)' >$(FLAGS_STAMP); })
+$(BUILD)/dropbearmulti: $(OBJS) $(DEPS) $(FLAGS_STAMP)
 	$(CC) $(CFLAGS) -o $@ $(OBJS) $(LDFLAGS) $(LIBS)
 
 $(FACES:%=$(BUILD)/%): | $(BUILD)/dropbearmulti
 	ln -sf dropbearmulti $@
 
-$(BUILD)/obj/%.o: %.c $(DEPS)
+$(BUILD)/obj/%.o: %.c $(DEPS) $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(DEFS) $(WARN) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 -include $(OBJS:.o=.d)
 
-$(MUSL_DEPS): contrib/musl/deps.sh contrib/musl/tomcrypt_musl.h
+$(MUSL_DEPS): contrib/musl/deps.sh contrib/musl/tomcrypt_musl.h contrib/musl/tommath_musl.h
 	sh contrib/musl/deps.sh $(MUSL_PREFIX)
 
 # ---- unit tests: each tests/unit/test_*.c is one program linked against common/,
@@ -215,12 +231,15 @@ run: all
 		-r $(BUILD)/run/host_ed25519 \
 		-r $(BUILD)/run/host_ecdsa -r $(BUILD)/run/host_rsa
 
-# make size: the static binary's bytes per library and per module (from the link map);
-# make size MINIMAL=1 for the minimal one.
-SIZE_BUILD := $(if $(filter 1,$(STATIC)),$(BUILD),build/static)
+# make size: the static binary's bytes per library and per module, from the link map of
+# the same build without LTO, and the file sizes of both; make size MINIMAL=1 for the
+# minimal one.
+SIZE_NAME := $(if $(filter 1,$(MINIMAL)),minimal,static)
 size:
-	@$(MAKE) --no-print-directory STATIC=1 all >/dev/null
-	@/usr/bin/python3 contrib/size-report.py $(SIZE_BUILD)/dropbearmulti.map $(SIZE_BUILD)/dropbearmulti
+	@$(MAKE) --no-print-directory STATIC=1 LTO=0 BUILD=build/$(SIZE_NAME)-nolto all >/dev/null
+	@$(MAKE) --no-print-directory STATIC=1 LTO=1 BUILD=build/$(SIZE_NAME) all >/dev/null
+	@/usr/bin/python3 contrib/size-report.py build/$(SIZE_NAME)-nolto/dropbearmulti.map \
+		build/$(SIZE_NAME)-nolto/dropbearmulti build/$(SIZE_NAME)/dropbearmulti
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin

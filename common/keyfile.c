@@ -33,8 +33,14 @@ int keyfile_parse_pass(const uint8_t *data, size_t n, const char *passphrase,
 		return ERR_TOOBIG;
 	/* Dropbear's binary format starts with a string length's zero high byte; every
 	 * text format (openssh-key-v1, PEM) cannot. */
-	if (keyfile_openssh_detect(data, n))
+	if (keyfile_openssh_detect(data, n)) {
+#if DB_KEYFILE_TEXT
 		return keyfile_openssh_parse(data, n, passphrase, out);
+#else
+		(void)passphrase;
+		return ERR_UNSUPPORTED;
+#endif
+	}
 	return keyfile_dropbear_parse(data, n, out);
 }
 
@@ -306,7 +312,7 @@ int keyfile_load_ask(const char *path, keyfile_askpass_fn ask, void *arg, struct
 		struct keyfile_openssh_info info;
 		char pass[ASKPASS_MAX] = "";
 		/* ask only for a file we can open: an unknown cipher is refused unasked */
-		if (ask && keyfile_openssh_detect(b.data, b.len) &&
+		if (DB_KEYFILE_TEXT && ask && keyfile_openssh_detect(b.data, b.len) &&
 		    keyfile_openssh_info(b.data, b.len, &info) == 0 && info.encrypted &&
 		    info.supported)
 			r = ask(path, pass, sizeof(pass), arg);

@@ -1,8 +1,10 @@
 #!/usr/bin/python3
-"""size-report.py MAP BINARY: bytes in the linked binary per module (our objects) and
-per library, from GNU ld's map file (-Wl,-Map), after section garbage collection. Counts
-what occupies the file (code, read-only data, data, unwind tables); .bss (zeroed memory,
-not in the file) is shown apart."""
+"""size-report.py MAP BINARY [LTO_BINARY]: bytes in the linked binary per module (our
+objects) and per library, from GNU ld's map file (-Wl,-Map), after section garbage
+collection. Counts what occupies the file (code, read-only data, data, unwind tables);
+.bss (zeroed memory, not in the file) is shown apart. MAP and BINARY come from a link
+without LTO (its map names the modules); LTO_BINARY, the same build with LTO (what
+make STATIC=1 gives), is reported beside it."""
 import collections
 import os
 import re
@@ -25,6 +27,7 @@ def owner(path):
 
 def main():
     mapfile, binary = sys.argv[1], sys.argv[2]
+    lto = sys.argv[3] if len(sys.argv) > 3 else None
     in_map, out_sec, pending = False, None, None
     ours, libs, bss = collections.Counter(), collections.Counter(), collections.Counter()
     with open(mapfile) as f:
@@ -61,7 +64,10 @@ def main():
     for k, v in libs.most_common():
         print("%-34s %9d" % (k, v))
     print("%-34s %9d" % ("total counted", total))
-    print("%-34s %9d" % ("stripped file", os.path.getsize(binary)))
+    print("%-34s %9d" % ("stripped file" + (" without LTO" if lto else ""),
+                         os.path.getsize(binary)))
+    if lto:
+        print("%-34s %9d" % ("stripped file with LTO (shipped)", os.path.getsize(lto)))
     print("%-34s %9d" % (".bss (memory, not in the file)", sum(bss.values())))
     print()
     print("our modules:")

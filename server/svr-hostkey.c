@@ -68,6 +68,13 @@ static int add_key(struct hostkeys *hk, struct key *k, const char *path)
 	return 0;
 }
 
+/* A passphrase is asked only for an encrypted openssh-key-v1 file: none without them. */
+#if DB_KEYFILE_TEXT
+#define HOSTKEY_ASK askpass_key
+#else
+#define HOSTKEY_ASK NULL
+#endif
+
 static int load(struct hostkeys *hk, const char *const *files, int n, int gen)
 {
 	static const char *const defaults[] = {DB_ED25519_HOST_KEY, DB_ECDSA_HOST_KEY,
@@ -81,7 +88,7 @@ static int load(struct hostkeys *hk, const char *const *files, int n, int gen)
 		/* A key of a type we do not have (a leftover ssh_host_dsa_key, or one compiled
 		 * out) is skipped with a warning, as OpenSSH and Dropbear do; a file that is
 		 * missing or broken stops the start: a typo must not go unnoticed. */
-		r = keyfile_load_ask(files[i], askpass_key, NULL, &k);
+		r = keyfile_load_ask(files[i], HOSTKEY_ASK, NULL, &k);
 		if (r == ERR_UNSUPPORTED) {
 			log_msg(LOG_WARNING, "Host key %s skipped: %s", files[i], err_str(r));
 			continue;
@@ -98,7 +105,7 @@ static int load(struct hostkeys *hk, const char *const *files, int n, int gen)
 	if (n == 0) {
 		/* The default files are optional one by one; -R may create them later. */
 		for (i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++) {
-			r = keyfile_load_ask(defaults[i], askpass_key, NULL, &k);
+			r = keyfile_load_ask(defaults[i], HOSTKEY_ASK, NULL, &k);
 			if (r == ERR_IO && errno == ENOENT)
 				continue;
 			if (r) {

@@ -22,7 +22,8 @@ OPT="-Os -fPIE -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tabl
 JOBS=$(nproc 2>/dev/null || echo 1)
 
 command -v $CC >/dev/null || { echo "contrib/musl/deps.sh: $CC not found (apt-get install musl-tools)" >&2; exit 1; }
-[ -f "$PREFIX/.done" ] && [ "$PREFIX/.done" -nt "$0" ] && [ "$PREFIX/.done" -nt "$HERE/tomcrypt_musl.h" ] && exit 0
+[ -f "$PREFIX/.done" ] && [ "$PREFIX/.done" -nt "$0" ] && [ "$PREFIX/.done" -nt "$HERE/tomcrypt_musl.h" ] &&
+	[ "$PREFIX/.done" -nt "$HERE/tommath_musl.h" ] && exit 0
 
 APT="$TOP/apt"
 SRC="$TOP/src"
@@ -61,17 +62,22 @@ ZLIB_OPT="$OPT -DNO_GZIP"
 XCRYPT_HASHES=yescrypt,sha512crypt,sha256crypt,bcrypt
 # libtomcrypt's configuration is tomcrypt_musl.h: its contents are part of the stamp.
 TOMCRYPT_CFG="$OPT $(cksum <"$HERE/tomcrypt_musl.h")"
+# libtommath's class configuration: tommath_musl.h goes after its tommath_class.h.
+TOMMATH_CFG="$OPT $(cksum <"$HERE/tommath_musl.h")"
 # The libraries' compiler warnings go to a log, not to make's output.
 LOG="$TOP/build.log"
 
-if ! stamp tommath "$OPT"; then
+if ! stamp tommath "$TOMMATH_CFG"; then
 	d=$(fetch libtommath libtommath-dev)
+	h="$d/tommath_class.h"
+	[ -f "$h.orig" ] || cp "$h" "$h.orig"
+	cat "$h.orig" "$HERE/tommath_musl.h" >"$h"
 	make -C "$d" -f makefile clean >/dev/null
 	make -C "$d" -f makefile -j"$JOBS" CC=$CC CFLAGS="$OPT" IGNORE_SPEED=1 libtommath.a >>"$LOG" 2>&1 ||
 		{ tail -n 30 "$LOG" >&2; exit 1; }
 	cp "$d/libtommath.a" "$PREFIX/lib/"
 	cp "$d/tommath.h" "$PREFIX/include/"
-	done_ tommath "$OPT"
+	done_ tommath "$TOMMATH_CFG"
 fi
 
 if ! stamp tomcrypt "$TOMCRYPT_CFG"; then

@@ -80,3 +80,17 @@ def test_minimal_server_only():
         r = run([MIN, face, "-h"])
         assert r.returncode != 0
         assert b"not built into this binary" in r.stderr, r.stderr
+
+
+def test_minimal_text_host_key_skipped(tmp_path):
+    """Without DB_KEYFILE_TEXT an OpenSSH-format host key is skipped with one clear
+    warning (unsupported), not misread: with no other key the server refuses to start."""
+    key = str(tmp_path / "osk")
+    r = run(["ssh-keygen", "-q", "-N", "", "-t", "ed25519", "-f", key])
+    assert r.returncode == 0, r.stderr
+    r = subprocess.run([MIN, "dropbear", "-F", "-E", "-r", key, "-p", "127.0.0.1:0"],
+                       capture_output=True, text=True, timeout=20,
+                       stdin=subprocess.DEVNULL)
+    assert r.returncode != 0
+    assert "Host key %s skipped: unsupported" % key in r.stderr, r.stderr
+    assert "No host keys available" in r.stderr, r.stderr
