@@ -230,6 +230,13 @@
  * that reading authorized_keys and the account checks of an existing user take no
  * measurable longer than refusing a missing one (OpenSSH's minimum failure time). */
 #define DB_AUTH_MIN_REPLY_MS  10
+/* The failure reply to "none" leaves at once instead of after DB_AUTH_MIN_REPLY_MS (as
+ * OpenSSH's): its work is the same account lookup for a user that exists or not
+ * (svr_user_check reads passwd, shells and shadow for both). 10 ms off every login of
+ * a client that starts with "none" (OpenSSH's, ours). +0 bytes (-16 with it off). */
+#ifndef DB_AUTH_NONE_AT_ONCE
+#define DB_AUTH_NONE_AT_ONCE  1
+#endif
 /* Supplementary groups looked at for -G. */
 #define DB_MAX_GROUPS         1024
 
