@@ -57,7 +57,8 @@ TGT void sha256ni_blocks(uint32_t state[8], const uint8_t *p, size_t nblocks)
 		__m128i save0 = s0, save1 = s1, w0, w1, w2, w3, m;
 
 		/* Unrolled by hand, the four schedule words named: a loop over w[i & 3] kept
-		 * them in stack memory at -Os, 1.9x slower (2.4-3.1 against 1.25-1.8 cycles/byte, interleaved runs on a loaded machine; OpenSSL 3 ~1.3). */
+		 * them in stack memory at -Os, 1.9x slower (2.4-3.1 against 1.25-1.8
+		 * cycles/byte; OpenSSL 3's ~1.3). */
 #define LOAD(w, i) w = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16 * (i))), bswap)
 /* W[t] = s1(W[t-2]) + W[t-7] + s0(W[t-15]) + W[t-16], four at once: w16 holds
  * W[t-16..t-13], w12 W[t-12..], w8 W[t-8..], w4 W[t-4..]; the result replaces w16 */
