@@ -42,6 +42,12 @@ PEERS = os.path.abspath(os.path.join(ROOT, "..", "shared", "peers"))
 OSSH = os.path.join(PEERS, "openssh-10")
 UPSTREAM = os.path.join(PEERS, "dropbear-2026.94", "dropbearmulti")
 BASE = os.environ.get("BENCH_BASE")
+# The static musl build (make STATIC=1), when there is one, also runs as "ours static"
+# (curve25519): Dropbear 2026.94 in ../shared/peers is a static musl binary too, and a
+# static server neither loads libraries nor glibc's NSS modules at each re-exec.
+STATIC = os.path.join(ROOT, "build", "static", "dropbearmulti")
+STATIC = STATIC if os.path.exists(STATIC) and os.path.realpath(STATIC) != \
+    os.path.realpath(BIN) else None
 KEXES = ["curve25519-sha256", "mlkem768x25519-sha256", "sntrup761x25519-sha512"]
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -179,6 +185,17 @@ def main():
                           ("openssh-10 ssh", ssh, "debian dropbear", deb, kexes[:1]),
                           ("debian dbclient", native([DEB_DBCLIENT]), "debian dropbear", deb,
                            ["default (curve25519-sha256)"])]
+            if STATIC:
+                stat = Daemon(tmp, "static").start(lambda p: [
+                    STATIC, "dropbear", "-F", "-E", "-s", "-p", "127.0.0.1:%d" % p,
+                    "-P", os.path.join(tmp, "s.pid"), "-r", hk])
+                servers.append(stat)
+
+                def static_cli(kex, port):
+                    return [STATIC, "dbclient", "-y", "-y", "-i", dkey, "-p", str(port), "-o",
+                            "KexAlgorithms=" + kex, dest, "true"]
+                pairs += [("our static dbclient", static_cli, "ours static", stat, kexes[:1]),
+                          ("openssh-10 ssh", ssh, "ours static", stat, kexes[:1])]
             if BASE:
                 base = Daemon(tmp, "base").start(lambda p: [
                     BASE, "dropbear", "-F", "-E", "-s", "-p", "127.0.0.1:%d" % p,
@@ -256,6 +273,17 @@ def main():
                   ("openssh-10 ssh", "ours", c25), ("openssh-10 ssh", "debian dropbear", c25))
             ratio("ssh10->ours c25519 / openssh-10 pair c25519",
                   ("openssh-10 ssh", "ours", c25), ("openssh-10 ssh", "openssh-10 sshd", c25))
+            if STATIC:
+                ratio("ours+ours static c25519 / dropbear-2026.94 pair (its default)",
+                      ("our static dbclient", "ours static", c25),
+                      ("upstream dbclient", "upstream dropbear",
+                       "default (sntrup761x25519-sha512)"))
+                ratio("ours+ours static c25519 / dropbear-2022.83 pair (c25519)",
+                      ("our static dbclient", "ours static", c25),
+                      ("debian dbclient", "debian dropbear", "default (curve25519-sha256)"))
+                ratio("ssh10->ours static c25519 / ssh10->dropbear-2026.94 c25519",
+                      ("openssh-10 ssh", "ours static", c25),
+                      ("openssh-10 ssh", "upstream dropbear", c25))
             if BASE:
                 ratio("ours+ours / base+base (c25519)", ("our dbclient", "ours", c25),
                       ("base dbclient", "base", c25))
