@@ -226,7 +226,7 @@
  * (Dropbear's delay). */
 #define DB_AUTH_FAIL_DELAY_MS 250
 #define DB_AUTH_FAIL_JITTER_MS 100
-/* Every other failure reply (none, a public key that is not authorized or a user that
+/* Every other failure reply (a public key that is not authorized or a user that
  * does not exist, an unknown method) waits until this long after the request arrived, so
  * that reading authorized_keys and the account checks of an existing user take no
  * measurable longer than refusing a missing one (OpenSSH's minimum failure time). */
@@ -234,7 +234,8 @@
 /* The failure reply to "none" leaves at once instead of after DB_AUTH_MIN_REPLY_MS (as
  * OpenSSH's): its work is the same account lookup for a user that exists or not
  * (svr_user_check reads passwd, shells and shadow for both). 10 ms off every login of
- * a client that starts with "none" (OpenSSH's, ours). +36 bytes of text (svr-auth.o, on vs off). */
+ * a client that starts with "none" (OpenSSH's, ours). +36 bytes of text (svr-auth.o,
+ * on vs off). Under -B the none failure keeps the floor (its answer reads the hash). */
 #ifndef DB_AUTH_NONE_AT_ONCE
 #define DB_AUTH_NONE_AT_ONCE  1
 #endif
