@@ -3,6 +3,8 @@
 #include "conn.h"
 
 #include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -528,6 +530,16 @@ static void read_in(struct conn *c)
 		return;
 	}
 	c->inq.len += (size_t)n;
+#if DB_TCP_QUICKACK
+	/* Before authentication: acknowledge what we just read now, not after Linux's
+	 * delayed-ACK timer (40 ms). A peer that leaves Nagle on (OpenSSH's ssh without a
+	 * tty) holds its next small packet until our ACK: twice per login (KEXINIT then
+	 * ECDH_INIT, NEWKEYS then SERVICE_REQUEST), each a 40 ms stall. The kernel turns
+	 * quick ACKs off again by itself, hence once per read; on a socket that is not TCP
+	 * (inetd on a pipe) it just fails. */
+	if (!c->authed)
+		(void)setsockopt(c->fd, IPPROTO_TCP, TCP_QUICKACK, &(int){1}, sizeof(int));
+#endif
 }
 
 void conn_flush(struct conn *c)

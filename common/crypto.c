@@ -31,6 +31,10 @@ struct rand_state {
 	int seeded;       /* 0 also after a fork when the page is MADV_WIPEONFORK */
 };
 
+/* 1 once MADV_WIPEONFORK took: a fork then zeroes the state by itself, so rand_bytes
+ * need not ask getpid() (a system call per packet, for the padding) each time. */
+static int rand_wiped_on_fork;
+
 static struct rand_state rand_static;
 static struct rand_state *rng;
 
@@ -91,7 +95,7 @@ static struct rand_state *rand_get_state(void)
 		return rng;
 	}
 #ifdef MADV_WIPEONFORK
-	(void)madvise(p, sizeof(struct rand_state), MADV_WIPEONFORK);
+	rand_wiped_on_fork = madvise(p, sizeof(struct rand_state), MADV_WIPEONFORK) == 0;
 #endif
 #ifdef MADV_DONTDUMP
 	(void)madvise(p, sizeof(struct rand_state), MADV_DONTDUMP);
@@ -160,7 +164,7 @@ int rand_bytes(void *out, size_t n)
 	do {
 		size_t k = n < RAND_RESEED_BYTES ? n : RAND_RESEED_BYTES;
 
-		if (!s->seeded || s->pid != getpid()) {
+		if (!s->seeded || (!rand_wiped_on_fork && s->pid != getpid())) {
 			/* First use or a forked child: must not run on the old state. */
 			if ((err = rand_reseed(s)) != 0) {
 				wipe(out, (size_t)(p - (uint8_t *)out));

@@ -160,22 +160,28 @@ static void wait_since_request(uint64_t ms)
 }
 
 /* A counted failure is answered DB_AUTH_FAIL_DELAY_MS + jitter after the request
- * arrived whatever the failure was (Dropbear's delay); any other failure reply no
- * sooner than DB_AUTH_MIN_REPLY_MS, for a user that exists or not. */
-static void failure_delay(int counted)
+ * arrived whatever the failure was (Dropbear's delay); a free one that read the user's
+ * files (authorized_keys) no sooner than DB_AUTH_MIN_REPLY_MS, for a user that exists or
+ * not; the "none" failure at once: it costs the same account lookup for every name
+ * (svr_user_check), which is all it does (OpenSSH also exempts "none" from its minimum
+ * failure time). */
+enum fail_kind { FAIL_COUNTED, FAIL_FLOOR, FAIL_AT_ONCE };
+
+static void failure_delay(enum fail_kind kind)
 {
-	if (counted)
+	if (kind == FAIL_COUNTED)
 		wait_since_request(DB_AUTH_FAIL_DELAY_MS + rand_uniform(DB_AUTH_FAIL_JITTER_MS));
-	else
+	else if (kind == FAIL_FLOOR)
 		wait_since_request(DB_AUTH_MIN_REPLY_MS);
 }
 
-static void send_failure(struct conn *c, int partial, int counted)
+static void send_failure(struct conn *c, int partial, enum fail_kind kind)
 {
+	int counted = kind == FAIL_COUNTED;
 	struct buf m;
 	int r;
 
-	failure_delay(counted);
+	failure_delay(kind);
 	if (counted) {
 		/* the last allowed failure is answered with DISCONNECT (code 14) instead */
 		if (++c->srv->auth_fails >= c->srv->opts->max_auth_tries)
@@ -276,7 +282,7 @@ static void method_ok(struct conn *c, int was_pubkey)
 	else
 		svr_auth.passwd_done = 1;
 	if (c->srv->opts->two_factor && !(svr_auth.pubkey_done && svr_auth.passwd_done)) {
-		send_failure(c, 1, 0);
+		send_failure(c, 1, FAIL_FLOOR);
 		return;
 	}
 	auth_success(c);
@@ -289,10 +295,13 @@ static void reply(struct conn *c, enum auth_result res, int was_pubkey)
 		method_ok(c, was_pubkey);
 		break;
 	case AUTH_FAIL:
-		send_failure(c, 0, 1);
+		send_failure(c, 0, FAIL_COUNTED);
 		break;
 	case AUTH_FAIL_FREE:
-		send_failure(c, 0, 0);
+		send_failure(c, 0, FAIL_FLOOR);
+		break;
+	case AUTH_FAIL_NONE:
+		send_failure(c, 0, DB_AUTH_NONE_AT_ONCE ? FAIL_AT_ONCE : FAIL_FLOOR);
 		break;
 	case AUTH_SENT:
 		break;
@@ -314,13 +323,18 @@ static void set_user(struct conn *c, const char *user)
 }
 
 /* "none" (RFC 4252 5.2): the list of methods, or, with -B, entry for a user whose
- * password is empty (Dropbear). */
+ * password is empty (Dropbear). Its failure needs no floor: set_user did the same
+ * lookups for a name that exists or not, and the list does not depend on the user
+ * (methods(); -g hides password for root only, whom every system has). Under -B the
+ * answer depends on the hash, so that failure keeps DB_AUTH_MIN_REPLY_MS. */
 static enum auth_result auth_none(struct conn *c, struct buf *b)
 {
 	if (buf_end(b))
 		conn_fatal(c, SSH_DISCONNECT_PROTOCOL_ERROR, "malformed none request");
-	if (svr_auth.valid && c->srv->opts->allow_blank_password && svr_passwd_allowed(c) &&
-	    !c->srv->opts->two_factor && svr_auth.pwhash[0] == 0) {
+	if (!c->srv->opts->allow_blank_password)
+		return AUTH_FAIL_NONE;
+	if (svr_auth.valid && svr_passwd_allowed(c) && !c->srv->opts->two_factor &&
+	    svr_auth.pwhash[0] == 0) {
 		log_msg(LOG_NOTICE, "Auth succeeded with blank password for '%s' from %s",
 		        svr_auth.name, c->peer);
 		return AUTH_OK;

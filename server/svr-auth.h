@@ -23,7 +23,8 @@
 enum auth_result {
 	AUTH_OK,        /* this method succeeded */
 	AUTH_FAIL,      /* a counted failure: delayed reply, counts toward -T */
-	AUTH_FAIL_FREE, /* failure not counted (unknown key, none): immediate reply */
+	AUTH_FAIL_FREE, /* not counted (unknown key): reply no sooner than DB_AUTH_MIN_REPLY_MS */
+	AUTH_FAIL_NONE, /* not counted, answered at once: "none", the same work for any name */
 	AUTH_SENT,      /* the method replied itself (PK_OK, INFO_REQUEST) */
 };
 

@@ -119,6 +119,12 @@ void svr_user_check(struct conn *c, const char *name)
 	a->valid = 0;
 	pw = getpwnam(name);
 	if (!pw) {
+		/* the reads an existing user costs (-G's group, /etc/shells, shadow), so
+		 * that the "none" reply, sent with no minimum time, takes as long */
+		if (o->group)
+			(void)getgrnam(o->group);
+		(void)shell_ok("");
+		(void)getspnam(name);
 		log_msg(LOG_WARNING, "Login attempt for nonexistent user from %s", c->peer);
 		return;
 	}

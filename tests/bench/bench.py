@@ -122,6 +122,21 @@ def summary(tp, kx, mem):
         if a and b:
             lines.append(("connect ssh10->ours / ssh10->dropbear-2026.94 (c25519)", a / b,
                           "<= 0.8"))
+        # the same with our static musl build (kex.py's "ours static" rows, when built)
+        st = lat("our static dbclient", "ours static", c)
+        for label, ref, goal in (
+                ("ours+ours static c25519 / dropbear-2026.94 pair (its default kex)",
+                 lat("upstream dbclient", "upstream dropbear",
+                     "default (sntrup761x25519-sha512)"), "<= 0.7"),
+                ("ours+ours static c25519 / dropbear-2022.83 pair (c25519)",
+                 lat("debian dbclient", "debian dropbear", "default (curve25519-sha256)"),
+                 "<= 0.8")):
+            if st and ref:
+                lines.append(("connect " + label, st / ref, goal))
+        a = lat("openssh-10 ssh", "ours static", c)
+        if a and b:
+            lines.append(("connect ssh10->ours static / ssh10->dropbear-2026.94 (c25519)",
+                          a / b, "<= 0.8"))
     if mem:
         rows = mem["rows"]
         o = rows[0]

@@ -15,6 +15,9 @@ Debian's 2022.83: curve25519-sha256), beside which ours+ours runs both.
 
     sudo /usr/bin/python3 tests/bench/kex.py [-n 20] [--quick]
 
+BENCH_BASE=/path/to/an/older/dropbearmulti adds that build as a server (and its
+dbclient) to the same interleaved rounds, curve25519 only, and prints ours over it.
+
 Needs root (a throwaway user; OpenSSH's privsep directory). Only 127.0.0.1, free
 ports, every server killed by its PID at the end. A benchmark, not a test: it asserts
 nothing about speed.
@@ -38,6 +41,13 @@ from test_pq_mlkem import Daemon  # noqa: E402
 PEERS = os.path.abspath(os.path.join(ROOT, "..", "shared", "peers"))
 OSSH = os.path.join(PEERS, "openssh-10")
 UPSTREAM = os.path.join(PEERS, "dropbear-2026.94", "dropbearmulti")
+BASE = os.environ.get("BENCH_BASE")
+# The static musl build (make STATIC=1), when there is one, also runs as "ours static"
+# (curve25519): Dropbear 2026.94 in ../shared/peers is a static musl binary too, and a
+# static server neither loads libraries nor glibc's NSS modules at each re-exec.
+STATIC = os.path.join(ROOT, "build", "static", "dropbearmulti")
+STATIC = STATIC if os.path.exists(STATIC) and os.path.realpath(STATIC) != \
+    os.path.realpath(BIN) else None
 KEXES = ["curve25519-sha256", "mlkem768x25519-sha256", "sntrup761x25519-sha512"]
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -87,13 +97,13 @@ def p90(v):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("-n", type=int, default=20, help="connections per row")
+    ap.add_argument("-n", type=int, default=None, help="connections per row (20; --quick 5)")
     ap.add_argument("--quick", action="store_true", help="5 connections, curve25519 only")
     a = ap.parse_args()
-    n = a.n
+    n = a.n or 20
     kexes = KEXES
     if a.quick or os.environ.get("QUICK") == "1":
-        n, kexes = 5, KEXES[:1]
+        n, kexes = a.n or 5, KEXES[:1]
     tmp = subprocess.run(["mktemp", "-d"], capture_output=True, text=True).stdout.strip()
     os.chmod(tmp, 0o755)
     servers = []
@@ -175,6 +185,28 @@ def main():
                           ("openssh-10 ssh", ssh, "debian dropbear", deb, kexes[:1]),
                           ("debian dbclient", native([DEB_DBCLIENT]), "debian dropbear", deb,
                            ["default (curve25519-sha256)"])]
+            if STATIC:
+                stat = Daemon(tmp, "static").start(lambda p: [
+                    STATIC, "dropbear", "-F", "-E", "-s", "-p", "127.0.0.1:%d" % p,
+                    "-P", os.path.join(tmp, "s.pid"), "-r", hk])
+                servers.append(stat)
+
+                def static_cli(kex, port):
+                    return [STATIC, "dbclient", "-y", "-y", "-i", dkey, "-p", str(port), "-o",
+                            "KexAlgorithms=" + kex, dest, "true"]
+                pairs += [("our static dbclient", static_cli, "ours static", stat, kexes[:1]),
+                          ("openssh-10 ssh", ssh, "ours static", stat, kexes[:1])]
+            if BASE:
+                base = Daemon(tmp, "base").start(lambda p: [
+                    BASE, "dropbear", "-F", "-E", "-s", "-p", "127.0.0.1:%d" % p,
+                    "-P", os.path.join(tmp, "b.pid"), "-r", hk])
+                servers.append(base)
+
+                def base_cli(kex, port):
+                    return [BASE, "dbclient", "-y", "-y", "-i", dkey, "-p", str(port), "-o",
+                            "KexAlgorithms=" + kex, dest, "true"]
+                pairs += [("base dbclient", base_cli, "base", base, kexes[:1]),
+                          ("openssh-10 ssh", ssh, "base", base, kexes[:1])]
             jobs = [(cname, mk, sname, srv, kex) for cname, mk, sname, srv, ks in pairs
                     for kex in ks]
             lat = {j[0:3:2] + (j[4],): [] for j in jobs}
@@ -241,6 +273,22 @@ def main():
                   ("openssh-10 ssh", "ours", c25), ("openssh-10 ssh", "debian dropbear", c25))
             ratio("ssh10->ours c25519 / openssh-10 pair c25519",
                   ("openssh-10 ssh", "ours", c25), ("openssh-10 ssh", "openssh-10 sshd", c25))
+            if STATIC:
+                ratio("ours+ours static c25519 / dropbear-2026.94 pair (its default)",
+                      ("our static dbclient", "ours static", c25),
+                      ("upstream dbclient", "upstream dropbear",
+                       "default (sntrup761x25519-sha512)"))
+                ratio("ours+ours static c25519 / dropbear-2022.83 pair (c25519)",
+                      ("our static dbclient", "ours static", c25),
+                      ("debian dbclient", "debian dropbear", "default (curve25519-sha256)"))
+                ratio("ssh10->ours static c25519 / ssh10->dropbear-2026.94 c25519",
+                      ("openssh-10 ssh", "ours static", c25),
+                      ("openssh-10 ssh", "upstream dropbear", c25))
+            if BASE:
+                ratio("ours+ours / base+base (c25519)", ("our dbclient", "ours", c25),
+                      ("base dbclient", "base", c25))
+                ratio("ssh10->ours / ssh10->base (c25519)", ("openssh-10 ssh", "ours", c25),
+                      ("openssh-10 ssh", "base", c25))
             if len(kexes) > 1:
                 print("\nratio hybrid / curve25519 (latency):")
                 for (cn, sn, kx), r in rows.items():

@@ -16,7 +16,9 @@ with the ratio to OpenSSH 10's own pair and to Debian's OpenSSH 9.2 pair.
 Pairs: ours+ours, OpenSSH 10 ssh -> our server, our dbclient -> OpenSSH 10 sshd, and the
 references' own pairs: OpenSSH 10 (../shared/peers/openssh-10), Debian's OpenSSH 9.2,
 Dropbear 2026.94 (../shared/peers/dropbear-2026.94) and Debian's dropbear-bin 2022.83
-(when installed). Ciphers: chacha20-poly1305@openssh.com, aes128-gcm@openssh.com,
+(when installed). BENCH_BASE=/path/to/an/older/dropbearmulti adds that build's pairs
+(base+base, ssh10->base) to the same interleaved rounds and prints ours over it: a
+before/after that a loaded machine cannot skew between two separate runs. Ciphers: chacha20-poly1305@openssh.com, aes128-gcm@openssh.com,
 aes256-gcm@openssh.com, aes128-ctr with hmac-sha2-256-etm@openssh.com. Dropbear has no
 GCM and no -etm MACs: its aes128-ctr row uses hmac-sha2-256 (marked *), its GCM rows are
 n/a. Needs root (a throwaway user; the sshd privsep directories). Only 127.0.0.1, free
@@ -32,6 +34,7 @@ import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+BASE = os.environ.get("BENCH_BASE")
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "tests", "interop"))
 
@@ -111,7 +114,7 @@ def main():
         # fewer pairs, not smaller transfers: below ~64 MiB the connect time (subtracted)
         # varies as much as the transfer takes
         a.rounds, a.size, dirs = 2, 64, ["down"]
-        a.only = a.only or "ours+ours,ssh10->ours,openssh-10 pair"
+        a.only = a.only or "ours+ours,ssh10->ours,openssh-10 pair,base+base,ssh10->base"
     else:
         dirs = ["down", "up"]
     size = a.size << 20
@@ -194,6 +197,10 @@ def main():
                 srv["debian"] = Daemon(tmp, "debdropbear").start(lambda p: [
                     DEB_DROPBEAR, "-F", "-E", "-s", "-p", "127.0.0.1:%d" % p,
                     "-P", os.path.join(tmp, "d.pid"), "-r", hk])
+            if BASE:
+                srv["base"] = Daemon(tmp, "base").start(lambda p: [
+                    BASE, "dropbear", "-F", "-E", "-s", "-p", "127.0.0.1:%d" % p,
+                    "-P", os.path.join(tmp, "b.pid"), "-r", hk])
             servers.extend(srv.values())
             ourcli = dbclient([os.path.join(os.path.dirname(BIN), "dbclient")], keys["ours"])
             # (name, client argv maker, server, dropbear-style cipher set)
@@ -210,6 +217,11 @@ def main():
                 pairs.append(("dropbear-2022.83 pair",
                               dbclient([DEB_DBCLIENT], keys["debian"], etm=False), "debian",
                               True))
+            if BASE:
+                pairs += [("base+base", dbclient([BASE, "dbclient"], keys["ours"]), "base",
+                           False),
+                          ("ssh10->base", openssh(os.path.join(OSSH, "bin", "ssh")), "base",
+                           False)]
             if a.only:
                 keep = a.only.split(",")
                 pairs = [p for p in pairs if p[0] in keep]
@@ -313,6 +325,17 @@ def main():
                         if v and ref:
                             print("  %-14s %-28s %-4s %5.2f" % (pname, SHORT[cipher], d,
                                                                 v / ref))
+            if BASE:
+                print("ours over BENCH_BASE (%s), same rounds: throughput, server cycles/byte"
+                      % BASE)
+                for d in dirs:
+                    for cipher, mac in CIPHERS:
+                        for o, b in (("ours+ours", "base+base"), ("ssh10->ours", "ssh10->base")):
+                            vo, vb = mbps((o, cipher, d)), mbps((b, cipher, d))
+                            co, cb = cpb((o, cipher, d), 0), cpb((b, cipher, d), 0)
+                            if vo and vb and co and cb:
+                                print("  %-14s %-28s %-4s %5.2f %5.2f" % (
+                                    o, SHORT[cipher], d, vo / vb, co / cb))
             out = os.environ.get("BENCH_JSON")
             if out:
                 with open(out, "w") as f:
