@@ -147,6 +147,18 @@ def test_builtin_is_used(srv, user, ukey, tmp_path):
     assert srv.wait_log(r"session closed for local user %s" % user.name, since=m)
     # and no system sftp-server can be reached from the server's namespace
     assert "/usr/lib/openssh/sftp-server" not in srv.log_since(m)
+    # as a command run by this server sees it: nothing in its PATH, none in the libexec
+    # directories it would try (DB_SFTP_SERVER_PATHS), and -S is unset
+    assert "-S" not in srv.extra
+    opts = ["-p" if o == "-P" else o for o in c.opts(srv.port)]
+    probe = "command -v sftp-server; for d in %s; do ls \"$d\"; done; echo PATH=$PATH" % \
+        " ".join(HIDDEN)
+    r = subprocess.run(["/usr/bin/ssh"] + opts + ["%s@127.0.0.1" % user.name, probe],
+                       capture_output=True, text=True, timeout=60, env=c.env(),
+                       stdin=subprocess.DEVNULL)
+    assert r.returncode == 0 and "PATH=/" in r.stdout, r.stderr
+    assert "sftp-server" not in r.stdout, r.stdout
+    assert os.path.exists("/usr/lib/openssh/sftp-server")  # hidden, not absent
 
 
 @pytest.mark.parametrize("tools", clients())
