@@ -232,8 +232,12 @@ def test_scp_sftp_mode(srv, user, ukey, tmp_path, tools):
     src = str(tmp_path / "tree")
     make_tree(src)
     dest = "%s@127.0.0.1:t" % user.name
+    m = srv.mark()
     r = c.scp_run(srv.port, ["-r", "-p", src, dest])
     assert r.returncode == 0, r.stderr
+    # scp's default mode: it asked for the sftp subsystem (the legacy mode runs "scp -t")
+    assert srv.wait_log(r"sftp subsystem for '%s': built-in server" % user.name, since=m)
+    assert "scp -t" not in srv.log_since(m)
     remote = os.path.join(user.home, "t")
     assert tree(remote) == tree(src)
     assert int(os.stat(os.path.join(remote, "f0")).st_mtime) == 1000000000
