@@ -115,6 +115,8 @@ int sftp_read(struct sftp *s, uint32_t id, struct buf *b)
 		return sftp_status(s, id, SSH_FX_FAILURE);
 	if (len > DB_SFTP_MAX_READ)
 		len = DB_SFTP_MAX_READ;
+	if ((r = sftp_splice_read(s, id, s->h[i].fd, off, len)))
+		return r < 0 ? r : 0;
 	if ((r = sftp_begin(s, SSH_FXP_DATA, id, &at)))
 		return r;
 	lenat = s->out.len;

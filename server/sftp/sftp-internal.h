@@ -92,6 +92,16 @@ int sftp_resolve(const char *in, char *out);
 /* Two paths parsed (and -R checked), or 0 after a STATUS went out. */
 int sftp_two_paths(struct sftp *s, uint32_t id, struct buf *b, char *a, char *c);
 
+/* sftp-main.c: writes all of b to fd (blocking) and empties it. */
+int sftp_flush(int fd, struct buf *b);
+
+/* sftp-splice.c: the zero-copy READ, when out (a pipe or socket) allows it. */
+void sftp_splice_setup(struct sftp *s, int out);
+void sftp_splice_close(struct sftp *s);
+/* 1 when the READ was answered (its data spliced), 0 for the plain path, or a negative
+ * ERR_* that ends the session. */
+int sftp_splice_read(struct sftp *s, uint32_t id, int fd, uint64_t off, uint32_t len);
+
 /* sftp-ext.c */
 int sftp_extended(struct sftp *s, uint32_t id, struct buf *b);
 /* The ls -l line of a READDIR entry. */

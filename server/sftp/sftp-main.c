@@ -18,7 +18,7 @@
 #include "sftp-internal.h"
 #include "sftp-server_usage.h"
 
-static int write_all(int fd, struct buf *b)
+int sftp_flush(int fd, struct buf *b)
 {
 	while (buf_avail(b)) {
 		ssize_t n = write(fd, buf_ptr(b), buf_avail(b));
@@ -52,7 +52,7 @@ static int run_requests(struct sftp *s, struct buf *in, int out, int *r)
 		if ((*r = sftp_packet(s, p, n)))
 			return 0;
 		in->pos += 4 + (size_t)n;
-		if (s->out.len >= DB_SFTP_FLUSH && (*r = write_all(out, &s->out)))
+		if (s->out.len >= DB_SFTP_FLUSH && (*r = sftp_flush(out, &s->out)))
 			return 0;
 	}
 }
@@ -72,7 +72,7 @@ static int serve(struct sftp *s, int in, int out)
 		if (r)
 			break;
 		/* nothing whole is left: answer what was asked, then read more */
-		if (s->out.len && (r = write_all(out, &s->out)))
+		if (s->out.len && (r = sftp_flush(out, &s->out)))
 			break;
 		buf_compact(&ib);
 		if ((r = buf_reserve(&ib, DB_SFTP_READ_CHUNK, &p)))
@@ -123,6 +123,7 @@ int sftp_serve(int in, int out, const struct sftp_opts *o)
 		return 1;
 	}
 	s.readonly = o->readonly;
+	sftp_splice_setup(&s, out);
 	log_msg(LOG_INFO, "session opened for local user %s from [%s]", user, from);
 	r = serve(&s, in, out);
 	if (r && r != ERR_CLOSED)

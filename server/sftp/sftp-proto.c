@@ -20,6 +20,7 @@ int sftp_init(struct sftp *s)
 	memset(s, 0, sizeof(*s));
 	for (i = 0; i < DB_SFTP_MAX_HANDLES; i++)
 		s->h[i].fd = -1;
+	s->out_fd = s->zpipe[0] = s->zpipe[1] = -1;
 	pw = getpwuid(getuid());
 	home = pw && pw->pw_dir ? pw->pw_dir : getenv("HOME");
 	snprintf(s->home, sizeof(s->home), "%s", home ? home : "/");
@@ -32,6 +33,7 @@ void sftp_free(struct sftp *s)
 
 	for (i = 0; i < DB_SFTP_MAX_HANDLES; i++)
 		sftp_handle_close(s, i);
+	sftp_splice_close(s);
 	buf_free(&s->out);
 }
 

@@ -35,6 +35,11 @@ struct sftp {
 	 * NULL in the server */
 	int (*path_ok)(const char *path);
 	char home[DB_MAX_PATH]; /* "~" of expand-path */
+	/* Zero-copy READ (DB_SFTP_SPLICE): with out_fd set, a READ's data goes from the
+	 * page cache through the private pipe zpipe to out_fd by splice(2), after the replies
+	 * queued before it; -1 (the fuzzer, the unit tests) keeps every reply in out. */
+	int out_fd;
+	int zpipe[2];
 	uint64_t nread, nwritten;
 };
 

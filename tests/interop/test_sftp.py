@@ -147,6 +147,18 @@ def test_builtin_is_used(srv, user, ukey, tmp_path):
     assert srv.wait_log(r"session closed for local user %s" % user.name, since=m)
     # and no system sftp-server can be reached from the server's namespace
     assert "/usr/lib/openssh/sftp-server" not in srv.log_since(m)
+    # as a command run by this server sees it: nothing in its PATH, none in the libexec
+    # directories it would try (DB_SFTP_SERVER_PATHS), and -S is unset
+    assert "-S" not in srv.extra
+    opts = ["-p" if o == "-P" else o for o in c.opts(srv.port)]
+    probe = "command -v sftp-server; for d in %s; do ls \"$d\"; done; echo PATH=$PATH" % \
+        " ".join(HIDDEN)
+    r = subprocess.run(["/usr/bin/ssh"] + opts + ["%s@127.0.0.1" % user.name, probe],
+                       capture_output=True, text=True, timeout=60, env=c.env(),
+                       stdin=subprocess.DEVNULL)
+    assert r.returncode == 0 and "PATH=/" in r.stdout, r.stderr
+    assert "sftp-server" not in r.stdout, r.stdout
+    assert os.path.exists("/usr/lib/openssh/sftp-server")  # hidden, not absent
 
 
 @pytest.mark.parametrize("tools", clients())
@@ -220,8 +232,12 @@ def test_scp_sftp_mode(srv, user, ukey, tmp_path, tools):
     src = str(tmp_path / "tree")
     make_tree(src)
     dest = "%s@127.0.0.1:t" % user.name
+    m = srv.mark()
     r = c.scp_run(srv.port, ["-r", "-p", src, dest])
     assert r.returncode == 0, r.stderr
+    # scp's default mode: it asked for the sftp subsystem (the legacy mode runs "scp -t")
+    assert srv.wait_log(r"sftp subsystem for '%s': built-in server" % user.name, since=m)
+    assert "scp -t" not in srv.log_since(m)
     remote = os.path.join(user.home, "t")
     assert tree(remote) == tree(src)
     assert int(os.stat(os.path.join(remote, "f0")).st_mtime) == 1000000000

@@ -337,3 +337,42 @@ def test_face_start_directory_tokens(user, ukey, tmp_path):
     finally:
         shutil.rmtree(d, ignore_errors=True)
         os.rmdir(start)
+
+
+def name1(t, rest):
+    """The one name of a NAME reply."""
+    assert t == 104 and struct.unpack(">I", rest[:4])[0] == 1, (t, rest[:40])
+    n = struct.unpack(">I", rest[4:8])[0]
+    return rest[8:8 + n].decode()
+
+
+def test_tilde_paths_raw(srv, user, ukey):
+    """The `~` paths of the issue. OpenSSH's sftp(1) (9.2 and 10.5) never expands them: in
+    a batch `ls ~/x` asks for "<cwd>/~/x", as it does against OpenSSH's own server; scp
+    sends them (test_scp_sftp_mode: "~/one" and "~user/one"). What the server answers for
+    each form, raw: expand-path@openssh.com and home-directory."""
+    h = os.path.realpath(user.home)
+    os.makedirs(os.path.join(h, "tw"), exist_ok=True)
+    r = Raw(srv.port, user, ukey[0])
+    try:
+        assert b"expand-path@openssh.com" in r.exts and b"home-directory" in r.exts
+        assert name1(*r.ext("expand-path@openssh.com", s("~"))) == h
+        assert name1(*r.ext("expand-path@openssh.com", s("~/"))) == h
+        assert name1(*r.ext("expand-path@openssh.com", s("~/tw"))) == h + "/tw"
+        # a last component that does not exist yet (the name of an upload)
+        assert name1(*r.ext("expand-path@openssh.com", s("~/tw/new"))) == h + "/tw/new"
+        assert name1(*r.ext("expand-path@openssh.com", s("~%s/tw" % user.name))) == h + "/tw"
+        assert name1(*r.ext("expand-path@openssh.com", s("~root"))) == \
+            os.path.realpath(os.path.expanduser("~root"))
+        assert name1(*r.ext("expand-path@openssh.com", s("tw/../tw"))) == h + "/tw"
+        assert code(*r.ext("expand-path@openssh.com", s("~nosuchuser0x/tw"))) == 2
+        assert code(*r.ext("expand-path@openssh.com", s("~/no/such/dir"))) == 2
+        assert name1(*r.ext("home-directory", s(""))) == user.home
+        assert name1(*r.ext("home-directory", s(user.name))) == user.home
+        assert code(*r.ext("home-directory", s("nosuchuser0x"))) == 2
+        # malformed: a trailing byte, a missing string
+        assert code(*r.ext("expand-path@openssh.com", s("~") + b"x")) == 5
+        assert code(*r.ext("home-directory", b"")) == 5
+    finally:
+        r.done()
+        shutil.rmtree(os.path.join(h, "tw"), ignore_errors=True)

@@ -1,6 +1,8 @@
 /* The SFTP server's parser and dispatcher (server/sftp/) in a temporary directory:
  * INIT, a round trip of OPEN/WRITE/READ/CLOSE, and malformed requests of every kind, each
  * answered with the right STATUS (or ending the session where no id can be answered). */
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +11,7 @@
 #include "buf.h"
 #include "err.h"
 #include "harness.h"
-#include "server/sftp/sftp.h"
+#include "server/sftp/sftp-internal.h"
 
 static struct sftp S;
 static uint8_t req[70000];
@@ -260,6 +262,104 @@ static void test_expand_dir(void)
 	CHECK(sftp_expand_dir("%d%d%d", "/abc", "u", small, sizeof(small)) == ERR_TOOBIG);
 }
 
+#if DB_SFTP_SPLICE
+/* Reads exactly n bytes of the pipe into out. */
+static int pipe_read(int fd, uint8_t *out, size_t n)
+{
+	while (n) {
+		ssize_t k = read(fd, out, n);
+		if (k <= 0)
+			return -1;
+		out += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
+/* A large READ answered by splice: the reply queued before it comes first, then the DATA
+ * reply framed exactly as the plain path frames it, with the file's bytes; EOF and small
+ * READs still take the plain path. */
+static void test_splice_read(void)
+{
+	static uint8_t file[300000], got[DB_SFTP_MAX_PACKET + 64];
+	struct buf b;
+	const uint8_t *h;
+	uint8_t hb[8];
+	size_t hn, i;
+	uint32_t n, id, dn;
+	int p[2];
+	FILE *f;
+
+	start();
+	for (i = 0; i < sizeof(file); i++)
+		file[i] = (uint8_t)(i * 7 + i / 4096);
+	CHECK((f = fopen("big", "wb")) != NULL);
+	CHECK(fwrite(file, 1, sizeof(file), f) == sizeof(file));
+	fclose(f);
+	r_begin(3, 1);
+	r_cstr("big");
+	r_u32(1);
+	r_u32(0);
+	CHECK(run_req(&b) == 102);
+	CHECK(buf_get_u32(&b, &id) == 0 && buf_get_string(&b, &h, &hn) == 0 && hn == 8);
+	memcpy(hb, h, 8);
+	CHECK(pipe(p) == 0);
+	/* room for the whole reply, so that nothing here waits for a reader */
+	CHECK(fcntl(p[1], F_SETPIPE_SZ, 1 << 20) >= (1 << 20));
+	sftp_splice_setup(&S, p[1]);
+	CHECK(S.out_fd == p[1]);
+	buf_reset(&S.out);
+	r_begin(16, 2); /* REALPATH ".": its reply waits in the queue */
+	r_cstr(".");
+	CHECK(sftp_packet(&S, req, rlen) == 0);
+	CHECK(S.out.len > 0);
+	r_begin(5, 3);
+	r_str(hb, 8);
+	r_u64(4001); /* unaligned: the READ spans one page more than its length */
+	r_u32(0xffffffff);
+	CHECK(sftp_packet(&S, req, rlen) == 0);
+	CHECK(S.out.len == 0);
+	/* the NAME reply to 2 first */
+	CHECK(pipe_read(p[0], got, 9) == 0);
+	n = load_be32(got);
+	CHECK(got[4] == 104 && load_be32(got + 5) == 2 && n < 5000);
+	CHECK(pipe_read(p[0], got, n - 5) == 0);
+	/* then DATA to 3: length, type, id, string */
+	CHECK(pipe_read(p[0], got, 13) == 0);
+	n = load_be32(got);
+	dn = load_be32(got + 9);
+	CHECK(got[4] == 103 && load_be32(got + 5) == 3 && n == 9 + dn);
+	CHECK(dn > 0 && dn <= DB_SFTP_MAX_READ);
+	CHECK(pipe_read(p[0], got, dn) == 0);
+	CHECK(memcmp(got, file + 4001, dn) == 0);
+	CHECK(S.nread == dn);
+	/* past the end: EOF, in the queue */
+	r_begin(5, 4);
+	r_str(hb, 8);
+	r_u64(sizeof(file));
+	r_u32(65536);
+	CHECK(status(4) == 1);
+	/* small: the plain path, in the queue */
+	r_begin(5, 5);
+	r_str(hb, 8);
+	r_u64(10);
+	r_u32(100);
+	CHECK(run_req(&b) == 103);
+	CHECK(buf_get_u32(&b, &id) == 0 && id == 5 && buf_get_u32(&b, &dn) == 0 && dn == 100);
+	CHECK(memcmp(buf_ptr(&b), file + 10, 100) == 0);
+	/* the output went away: the session ends, it does not hang or crash */
+	close(p[0]);
+	r_begin(5, 6);
+	r_str(hb, 8);
+	r_u64(0);
+	r_u32(200000);
+	CHECK(sftp_packet(&S, req, rlen) < 0);
+	sftp_splice_close(&S);
+	close(p[1]);
+	unlink("big");
+}
+#endif
+
 int main(void)
 {
 	char dir[] = "/tmp/test_sftp.XXXXXX";
@@ -271,6 +371,10 @@ int main(void)
 	RUN(test_malformed);
 	RUN(test_every_prefix);
 	RUN(test_expand_dir);
+#if DB_SFTP_SPLICE
+	signal(SIGPIPE, SIG_IGN);
+	RUN(test_splice_read);
+#endif
 	sftp_free(&S);
 	if (chdir("/") == 0)
 		rmdir(dir);
