@@ -332,7 +332,7 @@ static void reexec(int fd, const char *peer, int unauth_fd, int sfd)
 	if (fcntl(fd, F_SETFD, 0) != 0 || fcntl(unauth_fd, F_SETFD, 0) != 0 ||
 	    fcntl(sfd, F_SETFD, 0) != 0)
 		return;
-	execv("/proc/self/exe", argv);
+	execv(DB_REEXEC_PATH, argv);
 	log_msg(LOG_WARNING, "Cannot re-execute for a fresh layout (%s): running in the fork",
 	        strerror(errno));
 	(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
