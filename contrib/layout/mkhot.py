@@ -151,6 +151,14 @@ def main():
     datafiles = re.compile(r".*(libtomcrypt\.a\(crypt_.*_descriptor\.o\)|"
                            r"libc\.a\((libc|__environ|__stack_chk_fail)\.lo\))$")
     files |= {s[3] for s in parse_map(mapfn, ".bss") if datafiles.match(s[3])}
+    # and the algorithm tables negotiation reads, names included, whether it picks
+    # the algorithm or not, and the server's tables (channel types, requests)
+    tables = re.compile(r".*/obj/(common/(kex|key|cipher|mac|compress)|server/svr-)"
+                        r"[^/]*\.o$")
+    for s in parse_map(mapfn, ".rodata"):
+        if tables.match(s[3]):
+            rank.setdefault(s[3], 1)
+            files.add(s[3])
     rodata = sorted((s for s in parse_map(mapfn, ".rodata") if s[3] in files),
                     key=lambda s: (-rank.get(s[3], 0), s[0]))
     bss = sorted((s for s in parse_map(mapfn, ".bss") if s[3] in files),
