@@ -69,8 +69,12 @@ endif
 # Code layout (contrib/layout/): the code the daemon and a connection run goes first in
 # the text segment, so each process maps fewer 64 kB fault-around windows of the binary
 # (RSS). A list of input sections: stale entries match nothing and cost nothing.
+# make LAYOUT= links in the linker's own order (about 1 kB smaller: strings merge
+# across all of .rodata).
 ifneq ($(SAN),1)
-LAYOUT   := contrib/layout/hot.ld
+LAYOUT   ?= contrib/layout/hot.ld
+endif
+ifneq ($(LAYOUT),)
 LDFLAGS  += -Wl,-T,$(LAYOUT)
 endif
 # MINIMAL: the options.h switches a small server-only binary leaves out.
