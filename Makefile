@@ -76,6 +76,17 @@ ifeq ($(LTO),1)
 CFLAGS   += -flto=auto
 LDFLAGS  += -flto=auto
 endif
+# Code layout (contrib/layout/): the code the daemon and a connection run goes first in
+# the text segment, so each process maps fewer 64 kB fault-around windows of the binary
+# (RSS). A list of input sections: stale entries match nothing and cost nothing.
+# make LAYOUT= links in the linker's own order (about 1 kB smaller: strings merge
+# across all of .rodata).
+ifneq ($(SAN),1)
+LAYOUT   ?= contrib/layout/hot.ld
+endif
+ifneq ($(LAYOUT),)
+LDFLAGS  += -Wl,-T,$(LAYOUT)
+endif
 # MINIMAL: the options.h switches a small server-only binary leaves out.
 ifeq ($(MINIMAL),1)
 DEFS     += -DDB_MINIMAL=1
@@ -124,7 +135,7 @@ FLAGS_STAMP := $(BUILD)/.flags
 FLAGS_NOW   := $(CC) $(DEFS) $(CFLAGS) $(LDFLAGS)
 $(shell mkdir -p $(BUILD) && { [ "$$(cat $(FLAGS_STAMP) 2>/dev/null)" = '$(FLAGS_NOW)' ] || \
 	printf '%s\n' '$(FLAGS_NOW)' >$(FLAGS_STAMP); })
-$(BUILD)/dropbearmulti: $(OBJS) $(DEPS) $(FLAGS_STAMP)
+$(BUILD)/dropbearmulti: $(OBJS) $(DEPS) $(FLAGS_STAMP) $(LAYOUT)
 	$(CC) $(CFLAGS) -o $@ $(OBJS) $(LDFLAGS) $(LIBS)
 
 $(FACES:%=$(BUILD)/%): | $(BUILD)/dropbearmulti

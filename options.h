@@ -147,6 +147,12 @@
 #ifndef DB_REEXEC
 #define DB_REEXEC            1
 #endif
+/* What the listener executes for that: the running binary. Only a profiling build
+ * (contrib/layout/README.md: valgrind cannot follow an exec of /proc/self/exe) names
+ * another path, with -DDB_REEXEC_PATH='"..."'. */
+#ifndef DB_REEXEC_PATH
+#define DB_REEXEC_PATH       "/proc/self/exe"
+#endif
 /* stderr that is systemd's journal (JOURNAL_STREAM names it): log lines carry no
  * name or date of their own (the journal adds both) and a "<N>" priority. About 290
  * bytes of the static binary (log.o; the file itself did not grow a page). */

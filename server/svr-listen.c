@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <net/if.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -35,11 +36,16 @@
 #define LISTEN_BACKLOG 20
 #define MAX_SOCKETS (2 * DB_MAX_LISTEN) /* an address may resolve to IPv4 and IPv6 */
 
+/* A peer address as sockaddr_numeric writes it: IPv6 text, '%' and an interface name at
+ * most. Not NI_MAXHOST (glibc: 1025): the listener's table of slots is written whole at
+ * start, and at 1025 bytes a slot that made it 50 kB of dirty pages. */
+#define ADDR_STR (INET6_ADDRSTRLEN + IF_NAMESIZE)
+
 struct child {
 	pid_t pid; /* 0: reaped, never to be signalled */
 	int fd;    /* read end of its unauth pipe; -1: free slot */
 	unsigned long long seq; /* accept order: the smallest is the oldest */
-	char addr[NI_MAXHOST];
+	char addr[ADDR_STR];
 	char net[INET6_ADDRSTRLEN + 4]; /* its /24 or /64, for the displacement choice */
 };
 
@@ -57,7 +63,7 @@ struct live {
 /* Addresses recently logged as displaced (one line per address and interval). */
 #define DISPLACE_LOG_SLOTS 16
 struct displace_log {
-	char addr[NI_MAXHOST];
+	char addr[ADDR_STR];
 	time_t at;       /* monotonic seconds of the last line; 0: free */
 	unsigned quiet;  /* displacements since then, not logged */
 };
@@ -332,7 +338,7 @@ static void reexec(int fd, const char *peer, int unauth_fd, int sfd)
 	if (fcntl(fd, F_SETFD, 0) != 0 || fcntl(unauth_fd, F_SETFD, 0) != 0 ||
 	    fcntl(sfd, F_SETFD, 0) != 0)
 		return;
-	execv("/proc/self/exe", argv);
+	execv(DB_REEXEC_PATH, argv);
 	log_msg(LOG_WARNING, "Cannot re-execute for a fresh layout (%s): running in the fork",
 	        strerror(errno));
 	(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
@@ -504,7 +510,7 @@ static void on_accept(void *arg, int lfd, short rev)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof(ss);
-	char host[NI_MAXHOST], serv[NI_MAXSERV], peer[NI_MAXHOST + NI_MAXSERV + 4];
+	char host[ADDR_STR], serv[NI_MAXSERV], peer[ADDR_STR + NI_MAXSERV + 4];
 	struct child *slot = NULL;
 	struct live *lv;
 	int fd, i, same = 0, p[2], sp[2];

@@ -1,12 +1,16 @@
 /* svr-user.c: who may log in (the account checks Dropbear makes in checkusername and
  * its password path) and the drop to that user after authentication. */
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
 #include <shadow.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -173,13 +177,88 @@ int svr_passwd_allowed(const struct conn *c)
 	return 1;
 }
 
+#if defined(__GLIBC__)
+static int read_all(int fd, void *p, size_t n)
+{
+	uint8_t *q = p;
+	ssize_t r;
+
+	while (n) {
+		r = read(fd, q, n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		q += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+/* glibc's initgroups asks every NSS service of the group database, and the first use
+ * loads each module into the process for good: with Debian's "group: files systemd"
+ * that is libnss_systemd with libcap and libm, some 690 kB of RSS in every session's
+ * process for a list read once. A short-lived child makes the list (the same
+ * getgrouplist, so the same groups from every service) and hands it back over a pipe;
+ * this process only sets it. musl reads /etc/group itself and needs none of this. */
+static int set_user_groups(const char *user, gid_t base)
+{
+	long lmax = sysconf(_SC_NGROUPS_MAX);
+	int max = lmax > 0 && lmax < 65536 ? (int)lmax : 65536, n = 0, fds[2], st, r = -1;
+	gid_t *g = NULL;
+	pid_t pid;
+
+	if (pipe2(fds, O_CLOEXEC) != 0)
+		return -1;
+	pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		n = max;
+		if (!(g = calloc((size_t)max, sizeof(*g))) || getgrouplist(user, base, g, &n) < 0 ||
+		    n < 0 || n > max)
+			_exit(1);
+		if (write(fds[1], &n, sizeof(n)) != (ssize_t)sizeof(n) ||
+		    write(fds[1], g, (size_t)n * sizeof(*g)) != (ssize_t)((size_t)n * sizeof(*g)))
+			_exit(1);
+		_exit(0);
+	}
+	close(fds[1]);
+	if (read_all(fds[0], &n, sizeof(n)) == 0 && n >= 0 && n <= max &&
+	    (g = calloc((size_t)n + 1, sizeof(*g))) &&
+	    read_all(fds[0], g, (size_t)n * sizeof(*g)) == 0)
+		r = 0;
+	close(fds[0]);
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (r == 0 && (!WIFEXITED(st) || WEXITSTATUS(st) != 0))
+		r = -1;
+	if (r == 0)
+		r = setgroups((size_t)n, g);
+	free(g);
+	if (r != 0 && errno == 0)
+		errno = EIO;
+	return r;
+}
+#else
+static int set_user_groups(const char *user, gid_t base)
+{
+	return initgroups(user, base);
+}
+#endif
+
 int svr_user_become(const struct svr_user *u)
 {
 	/* a server run by an ordinary user serves only that user (svr_user_check) */
 	if (geteuid() != 0 && getuid() == u->uid && geteuid() == u->uid)
 		goto home;
-	if (initgroups(u->name, u->gid) != 0) {
-		log_msg(LOG_ERR, "initgroups for '%s': %s", u->name, strerror(errno));
+	errno = 0;
+	if (set_user_groups(u->name, u->gid) != 0) {
+		log_msg(LOG_ERR, "groups of '%s': %s", u->name, strerror(errno));
 		return ERR_IO;
 	}
 	if (setgid(u->gid) != 0 || getgid() != u->gid || getegid() != u->gid) {

@@ -18,7 +18,7 @@ import paramiko
 import pytest
 
 from conftest import option, run
-from users import can_create_users, throwaway_user
+from users import can_create_users, throwaway_group, throwaway_user
 
 pytestmark = pytest.mark.skipif(not can_create_users(), reason="needs root and useradd")
 
@@ -152,6 +152,36 @@ def test_session_fds_and_credentials(start, user, ukey, tmp_path):
     # the connection process runs as the user, every id of it
     assert re.search(r"^Uid:\s+%d\s+%d\s+%d\s+%d$" % ((user.uid,) * 4), r.out, re.M), r.out
     assert re.search(r"^Gid:\s+%d\s+%d\s+%d\s+%d$" % ((user.gid,) * 4), r.out, re.M), r.out
+
+
+def test_session_supplementary_groups(start, ukey, tmp_path):
+    """The session has the user's supplementary groups (the connection process sets
+    them; under glibc from a list a short-lived child made), and the connection process
+    has loaded no NSS module for it (Debian's "group: files systemd" would bring
+    libnss_systemd, libcap and libm into every session's process)."""
+    with throwaway_group() as g1, throwaway_group() as g2:
+        with throwaway_user(groups=[g1, g2]) as u:
+            u.authorize(ukey["good"][1])
+            s = start()
+            kh = str(tmp_path / "known_hosts")
+            p = subprocess.Popen(
+                ["ssh", "-F", "/dev/null", "-o", "UserKnownHostsFile=" + kh,
+                 "-o", "StrictHostKeyChecking=accept-new", "-o", "BatchMode=yes",
+                 "-o", "IdentitiesOnly=yes", "-o", "IdentityAgent=none", "-i",
+                 ukey["good"][0], "-p", str(s.port), "%s@127.0.0.1" % u.name,
+                 "echo $PPID; id -Gn; exec sleep 20"],
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                env=dict(os.environ, HOME=str(tmp_path)))
+            try:
+                conn = int(p.stdout.readline() or b"0")
+                groups = p.stdout.readline().decode().split()
+                assert conn > 0 and {g1, g2} <= set(groups), (groups, s.log())
+                with open("/proc/%d/maps" % conn) as f:
+                    maps = f.read()
+                assert "libnss_" not in maps, maps
+            finally:
+                p.kill()
+                p.wait()
 
 
 def test_pty_session_fds(start, user, ukey, tmp_path):

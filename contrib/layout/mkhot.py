@@ -1,0 +1,201 @@
+#!/usr/bin/python3
+"""Writes contrib/layout/hot.ld, the linker script fragment that puts the code the daemon
+and a connection run first in the text segment, from callgrind profiles of a profiling
+build (see contrib/layout/README.md for the whole procedure).
+
+    mkhot.py MAP BINARY OUT.ld GROUP=cg.file[,cg.file...] ...
+
+MAP and BINARY are the link map and the unstripped binary of the profiled build; each
+GROUP names callgrind output files (their fn=/cfn= names), a,b for the
+functions either ran a&b for those both ran and a!b for
+those a ran and b did not. A group labelled end:NAME goes to the very end of the
+text segment instead (a process that runs code at both ends maps two cut windows). Groups are laid out in the
+order given, each group's sections that no earlier group took, so the first groups end
+up in the fewest 64 kB windows: the kernel maps a file's page-cache pages 64 kB around
+each page fault (fault-around), so every window a process touches counts whole in its
+RSS, however little of it runs."""
+import bisect
+import collections
+import re
+import subprocess
+import sys
+
+
+def parse_map(fn, kind=".text"):
+    """The input sections of the KIND output sections: (addr, size, section, file)."""
+    secs, inmap, pend, out = [], False, None, None
+    for ln in open(fn):
+        if ln.startswith("Linker script and memory map"):
+            inmap = True
+            continue
+        if not inmap:
+            continue
+        if re.match(r"^\S", ln):
+            out = ln.split()[0]
+            continue
+        m = re.match(r"^ (\.\S+)\s*$", ln)
+        if m:
+            pend = m.group(1)
+            continue
+        m = re.match(r"^ (\.\S+)?\s+(0x[0-9a-f]+)\s+(0x[0-9a-f]+)\s+(\S.*)$", ln)
+        if m and (m.group(1) or pend):
+            name = m.group(1) or pend
+            if out and out.startswith(kind) and name.startswith(kind):
+                a, s = int(m.group(2), 16), int(m.group(3), 16)
+                if s:
+                    secs.append((a, s, name, m.group(4).strip()))
+        pend = None
+    secs.sort()
+    return secs
+
+
+def symbols(binary):
+    d = collections.defaultdict(list)
+    out = subprocess.run(["nm", binary], capture_output=True, text=True, check=True).stdout
+    for ln in out.splitlines():
+        p = ln.split()
+        if len(p) == 3 and p[1] in "tTwW":
+            d[p[2]].append(int(p[0], 16))
+    return d
+
+
+def cg_functions(fn):
+    names = set()
+    for ln in open(fn, errors="replace"):
+        m = re.match(r"^c?fn=\(\d+\) (.+)$", ln.rstrip("\n"))
+        if m:
+            names.add(m.group(1).split("'")[0])  # f'2: a recursion level of f
+    return names
+
+
+VG_PIE_BASE = 0x108000
+BELOW_MAIN = "__libc_start_main"
+MUSL = "/usr/lib/x86_64-linux-musl/"
+# Code a process runs that callgrind never sees (found with perf record -e page-faults
+# -d: the first fault in each 64 kB window names the code that made it): the kernel
+# returns from every signal handler through musl's sa_restorer, which valgrind replaces
+# with its own; valgrind runs its own memcpy/memset; a listener's fork runs up to its
+# exec of this binary, which replaces the fork's callgrind file with its own.
+UNSEEN = [(0, 0, ".text", MUSL + "libc.a(restore.lo)"),
+          (0, 0, ".text", MUSL + "libc.a(memcpy.lo)"),
+          (0, 0, ".text", MUSL + "libc.a(memset.lo)"),
+          (0, 0, ".text", MUSL + "libc.a(memmove.lo)"),
+          (0, 0, ".text", MUSL + "rcrt1.o"),
+          (0, 0, ".text.fcntl", MUSL + "libc.a(fcntl.lo)"),
+          (0, 0, ".text.execv", MUSL + "libc.a(execv.lo)"),
+          (0, 0, ".text.execve", MUSL + "libc.a(execve.lo)"),
+          (0, 0, ".text.close_listener_fds", "build/obj/server/svr-listen.o"),
+          (0, 0, ".text.run_child", "build/obj/server/svr-listen.o"),
+          (0, 0, ".text.reexec", "build/obj/server/svr-listen.o")]
+
+
+def pattern(sec):
+    """A file-qualified input-section pattern that also matches the other builds:
+    build/static/obj/common/conn.o -> */obj/common/conn.o; lib.a(member) -> *lib.a:member."""
+    _, _, name, f = sec
+    m = re.match(r"^.*/([^/]+\.a)\((.+)\)$", f)
+    if m:
+        fp = "*%s:%s" % (m.group(1), m.group(2))
+    elif "/obj/" in f:
+        fp = "*/obj/" + f.split("/obj/", 1)[1]
+    else:
+        fp = "*" + f.rsplit("/", 1)[-1]
+    return "%s(%s)" % (fp, name)
+
+
+def main():
+    mapfn, binary, out = sys.argv[1:4]
+    secs = parse_map(mapfn)
+    starts = [s[0] for s in secs]
+    syms = symbols(binary)
+    taken, groups = set(), []
+    for g in sys.argv[4:]:
+        label, _, files = g.partition("=")
+        files, _, excl = files.partition("!")
+        hit, drop = None, set()
+        for part in files.split("&") + ([excl] if excl else []):
+            h = set()
+            for f in part.split(","):
+                for n in cg_functions(f):
+                    if n.startswith("0x"):  # no symbol: valgrind loads a PIE here
+                        addrs = [int(n, 16) - VG_PIE_BASE]
+                    else:
+                        addrs = syms.get(BELOW_MAIN if n == "(below main)" else n, [])
+                    for a in addrs:
+                        i = bisect.bisect_right(starts, a) - 1
+                        if i >= 0 and a < secs[i][0] + secs[i][1]:
+                            h.add(secs[i])
+            if part is excl:
+                drop = h
+            else:
+                hit = h if hit is None else hit & h
+        hit -= drop
+        if not groups:
+            hit |= set(UNSEEN)
+        new = sorted(hit - taken)  # link order inside a group
+        taken |= hit
+        groups.append((label, new))
+    # Data: the read-only data and the zeroed data of every file that has hot code.
+    # Read-only data is file-backed (fault-around again): the hot part goes at the end
+    # of its segment (at the start it would cost a page of alignment in the file), the
+    # first group's files last, next to the segment's end, where the window is cut. In
+    # .bss only the pages a process writes count, so there the objects go by size, the
+    # small ones packed into few pages and the large ones (buffers a connection touches
+    # a page of, or never) after them.
+    rank = {}
+    for i, (_, new) in enumerate(groups):
+        for sec in new:
+            rank.setdefault(sec[3], i)
+    files = set(rank)
+    # and the tables that code fills in without a function of their own
+    datafiles = re.compile(r".*(libtomcrypt\.a\(crypt_.*_descriptor\.o\)|"
+                           r"libc\.a\((libc|__environ|__stack_chk_fail)\.lo\))$")
+    files |= {s[3] for s in parse_map(mapfn, ".bss") if datafiles.match(s[3])}
+    # and the algorithm tables negotiation reads, names included, whether it picks
+    # the algorithm or not, and the server's tables (channel types, requests)
+    tables = re.compile(r".*/obj/(common/(kex|key|cipher|mac|compress)|server/svr-)"
+                        r"[^/]*\.o$")
+    for s in parse_map(mapfn, ".rodata"):
+        if tables.match(s[3]):
+            rank.setdefault(s[3], 1)
+            files.add(s[3])
+    rodata = sorted((s for s in parse_map(mapfn, ".rodata") if s[3] in files),
+                    key=lambda s: (-rank.get(s[3], 0), s[0]))
+    bss = sorted((s for s in parse_map(mapfn, ".bss") if s[3] in files),
+                 key=lambda s: (s[1] > 4096, s[1], s[0]))
+    tail = [(label, new) for label, new in groups if label.startswith("end:")]
+    with open(out, "w") as f:
+        f.write("/* Generated by contrib/layout/mkhot.py: see contrib/layout/README.md.\n"
+                " * The code the daemon and a connection run, first in the text segment,\n"
+                " * in groups, so each process touches as few 64 kB windows as it can. */\n"
+                "SECTIONS\n{\n  .text.hot :\n  {\n")
+        for label, new in groups:
+            if label.startswith("end:"):
+                continue
+            f.write("    /* %s: %d sections, %d bytes */\n" % (label, len(new),
+                                                                sum(s[1] for s in new)))
+            for s in new:
+                f.write("    %s\n" % pattern(s))
+        f.write("  }\n}\nINSERT BEFORE .text;\n")
+        if tail:
+            f.write("\n/* Last in the text segment, where its window is cut too. */\n"
+                    "SECTIONS\n{\n  .text.tail :\n  {\n")
+            for label, new in tail:
+                f.write("    /* %s: %d sections, %d bytes */\n" % (label, len(new),
+                                                                    sum(s[1] for s in new)))
+                for s in new:
+                    f.write("    %s\n" % pattern(s))
+            f.write("  }\n}\nINSERT AFTER .text;\n")
+        for name, secs_ in ((".rodata", rodata), (".bss", bss)):
+            f.write("\n/* %s of the files above: %d sections, %d bytes */\n"
+                    "SECTIONS\n{\n  %s.hot :\n  {\n" % (name, len(secs_),
+                                                        sum(x[1] for x in secs_), name))
+            for x in secs_:
+                f.write("    %s\n" % pattern(x))
+            f.write("  }\n}\nINSERT %s %s;\n" % ("AFTER" if name == ".rodata" else "BEFORE", name))
+    for label, new in groups:
+        print("%-12s %4d sections %7d bytes" % (label, len(new), sum(s[1] for s in new)))
+
+
+if __name__ == "__main__":
+    main()
