@@ -481,7 +481,7 @@ def test_face_behind_openssh_sshd(user, ukey, tmp_path, tools):
     p, port, d, log = start_openssh10(tmp_path, user)
     face = os.path.join(d, "sftp-server")
     try:
-        every_command(Client(tmp_path, ukey[0], tools), port, user, tmp_path, 8)
+        every_command(Client(tmp_path, ukey[0], tools), port, user, tmp_path, 100)
         with open(log, errors="replace") as f:
             text = f.read()
         # sshd ran the symlink to our binary: nothing else can have answered
