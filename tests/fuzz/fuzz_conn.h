@@ -1,4 +1,5 @@
-/* fuzz_conn.h: what the whole-connection fuzz targets share (fuzz_server, fuzz_server_conn).
+/* fuzz_conn.h: what the whole-connection fuzz targets share (fuzz_server, fuzz_server_conn,
+ * fuzz_client).
  *
  * One input is one connection: the real struct conn with the server's (or client's) role
  * row on one end of a socketpair, run by the real poll loop until the connection ends.
@@ -189,6 +190,8 @@ struct fz_peer {
 	const uint8_t *data;
 	size_t size, off;
 	int shut;
+	struct buf *capture; /* when set, what the connection sent is kept here (fuzz_client's
+	                        setup reads its client's KEXINIT and key exchange value) */
 };
 
 static short fz_peer_want(void *arg)
@@ -213,9 +216,12 @@ static void fz_peer_io(void *arg, int fd, short rev)
 		shutdown(fd, SHUT_WR);
 		p->shut = 1;
 	}
-	if (rev & (POLLIN | POLLHUP | POLLERR))
-		while (read(fd, sink, sizeof(sink)) > 0)
-			;
+	if (rev & (POLLIN | POLLHUP | POLLERR)) {
+		ssize_t n;
+		while ((n = read(fd, sink, sizeof(sink))) > 0)
+			if (p->capture)
+				(void)buf_put_bytes(p->capture, sink, (size_t)n);
+	}
 }
 
 /* A connected, non-blocking socketpair with room for a whole input: sv[0] for the
