@@ -45,13 +45,14 @@
  * stdin is /dev/null; stdout and stderr go to /dev/null too (LLVMFuzzerInitialize adds
  * -close_fd_mask=3: libFuzzer and the sanitizers keep a copy of stderr for themselves).
  * The identity (-i) is an Ed25519 key file in a temporary directory with known_hosts.
- * fuzz-link: -Wl,--wrap=exit,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free,--wrap=strdup,--wrap=strndup,--wrap=clock_nanosleep,--wrap=fork,--wrap=connect,--wrap=getaddrinfo,--wrap=askpass_tty,--wrap=loop_init,--wrap=conn_init
+ * fuzz-link: -Wl,--wrap=exit,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free,--wrap=strdup,--wrap=strndup,--wrap=clock_nanosleep,--wrap=fork,--wrap=connect,--wrap=getaddrinfo,--wrap=askpass_tty,--wrap=loop_init,--wrap=conn_init,--wrap=x25519,--wrap=x25519_base,--wrap=ed25519_pubkey,--wrap=ed25519_sign,--wrap=ed25519_verify
  */
 #include <netdb.h>
 #include <signal.h>
 #include <stdio.h>
 
 #include "fuzz_conn.h"
+#include "fuzz_memo.h"
 #include "client/client.h"
 #include "kex.h"
 #include "key.h"
@@ -153,18 +154,8 @@ int __wrap_conn_init(struct conn *c, const struct conn_role *role, int fd, struc
 
 /* ---- one connection */
 
-static uint8_t fd_open_at_start[LOOP_MAX_FDS];
 static char dir[64], kh_path[96], id_path[96], agent_path[96];
 static char *identities[1];
-
-static void close_new_fds(void)
-{
-	int fd;
-
-	for (fd = 3; fd < LOOP_MAX_FDS; fd++)
-		if (!fd_open_at_start[fd] && fcntl(fd, F_GETFD) >= 0)
-			close(fd);
-}
 
 static void set_opts(uint8_t flags)
 {
@@ -245,7 +236,7 @@ static void run_one(uint8_t flags, const uint8_t *in, size_t n, struct buf *capt
 		loop_free(cur_loop);
 	close(sv[0]);
 	close(sv[1]);
-	close_new_fds();
+	fz_close_new_fds(); /* what the process's exit would have closed */
 	fz_free_leftovers();
 }
 
@@ -423,8 +414,7 @@ static void setup(void)
 	    fwrite(b.data, 1, b.len, f) != b.len || fclose(f))
 		abort();
 	buf_free(&b);
-	for (fd = 0; fd < LOOP_MAX_FDS; fd++)
-		fd_open_at_start[fd] = fcntl(fd, F_GETFD) >= 0;
+	fz_fds_mark();
 	make_prefix();
 	if (getenv("FUZZ_CLIENT_PREFIX")) {
 		/* for tests/fuzz/gen_corpus_client.py, as hex lines: the prefix a seed follows,
