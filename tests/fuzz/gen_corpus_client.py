@@ -4,7 +4,8 @@
 Two kinds, told apart by the first byte (the option bits of fuzz_client.c):
 
 * raw (bit 0 set): the whole byte stream of a real server, OpenSSH 10.5's sshd
-  (/work/shared/peers/openssh-10) and Debian's sshd, recorded up to its NEWKEYS. The
+  (/work/shared/peers/openssh-10), Debian's sshd and paramiko's server, recorded up to its
+  NEWKEYS. The
   recording client sends exactly what fuzz_client's client sends (its identification,
   KEXINIT and X25519 value do not change from run to run under -DDB_FUZZ; the harness
   prints them with FUZZ_CLIENT_PREFIX=1), so the real server's signature over the exchange
@@ -377,6 +378,46 @@ def record_sshd(sshd, hello, tmp, label):
             proc.wait(timeout=5)
 
 
+def record_paramiko(hello, tmp):
+    """paramiko's server (Transport in server mode, curve25519-sha256@libssh.org, an
+    Ed25519 host key) answering the same bytes, up to its NEWKEYS."""
+    import threading
+    import paramiko
+    key = os.path.join(tmp, "paramiko_host_ed25519")
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key], check=True,
+                   timeout=60)
+    lsock = socket.socket()
+    lsock.bind(("127.0.0.1", 0))
+    lsock.listen(1)
+    port = lsock.getsockname()[1]
+    box = {}
+
+    def serve():
+        conn, _ = lsock.accept()
+        t = paramiko.Transport(conn)
+        t.get_security_options().kex = ("curve25519-sha256@libssh.org",)
+        t.add_server_key(paramiko.Ed25519Key(filename=key))
+        box["t"] = t
+        try:
+            t.start_server(server=paramiko.ServerInterface())
+        except Exception:
+            pass
+
+    th = threading.Thread(target=serve, daemon=True)
+    th.start()
+    conn = socket.create_connection(("127.0.0.1", port), timeout=10)
+    try:
+        ident, pkts = split_hello(hello)
+        conn.sendall(ident + b"".join(pkts))
+        return recv_until_newkeys(conn)
+    finally:
+        conn.close()
+        lsock.close()
+        if "t" in box:
+            box["t"].close()
+        th.join(timeout=10)
+
+
 def main():
     if not os.path.exists(TARGET):
         sys.exit("build it first: make build/fuzz/fuzz_client")
@@ -409,6 +450,13 @@ def main():
             for tail_name, flags, tail in (("exec", 0x03, after),
                                            ("kbdint", 0x03, seeds_after_kex()[6][2])):
                 with open(os.path.join(OUT, "raw_%s_%s" % (label, tail_name)), "wb") as f:
+                    f.write(bytes([flags]) + rec + tail)
+                n += 1
+        rec = record_paramiko(hello, tmp)
+        if rec:
+            for tail_name, flags, tail in (("exec", 0x03, after),
+                                           ("kbdint", 0x03, seeds_after_kex()[6][2])):
+                with open(os.path.join(OUT, "raw_paramiko_%s" % tail_name), "wb") as f:
                     f.write(bytes([flags]) + rec + tail)
                 n += 1
     finally:
