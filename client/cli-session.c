@@ -51,6 +51,21 @@ static struct sess sess = {.pump_w = -1, .winch_pipe = {-1, -1}};
 static struct loop_timer keepalive_timer, idle_timer;
 static unsigned keepalive_unanswered;
 static int first_reply_seen; /* the exec/shell/subsystem reply comes first */
+static int session_over;
+
+#ifdef DB_FUZZ
+void cli_session_fuzz_reset(void)
+{
+	memset(&sess, 0, sizeof(sess));
+	sess.pump_w = -1;
+	sess.winch_pipe[0] = sess.winch_pipe[1] = -1;
+	memset(&keepalive_timer, 0, sizeof(keepalive_timer));
+	memset(&idle_timer, 0, sizeof(idle_timer));
+	keepalive_unanswered = 0;
+	first_reply_seen = 0;
+	session_over = 0;
+}
+#endif
 
 static void record_signal(const uint8_t *name, size_t nl, const uint8_t *msg, size_t ml)
 {
@@ -241,8 +256,8 @@ static int sess_close_ready(struct conn *c, struct channel *ch)
 	return 0;
 }
 
-/* The session is over (its cleanup ran): dbclient ends once no channel is left. */
-static int session_over;
+/* The session is over (its cleanup ran): dbclient ends once no channel is left
+ * (session_over, above). */
 
 static void sess_cleanup(struct conn *c, struct channel *ch)
 {

@@ -38,6 +38,15 @@ static struct {
 } rfwd[DB_MAX_CLI_FWDS];
 static int rfwd_sent, rfwd_answered;
 
+#ifdef DB_FUZZ
+/* Only -R: the fuzz target gives no -L (lfwd stays empty). */
+void cli_tcpfwd_fuzz_reset(void)
+{
+	memset(rfwd, 0, sizeof(rfwd));
+	rfwd_sent = rfwd_answered = 0;
+}
+#endif
+
 static const struct chan_type chan_direct_tcpip = {
         .name = "direct-tcpip",
         .confirmed = fwd_chan_confirmed,

@@ -184,6 +184,13 @@ static void x11_wipe(void)
 	wipe(&x11, sizeof(x11));
 }
 
+#ifdef DB_FUZZ
+void cli_x11_fuzz_reset(void)
+{
+	x11_wipe();
+}
+#endif
+
 int cli_x11_request(struct conn *c, struct channel *ch)
 {
 	const char *display = getenv("DISPLAY");
@@ -199,7 +206,12 @@ int cli_x11_request(struct conn *c, struct channel *ch)
 		log_msg(LOG_WARNING, "X11 forwarding: DISPLAY '%.64s' not understood", display);
 		return 0;
 	}
+#ifdef DB_FUZZ
+	/* once per connection is once per process, but not in the fuzzing build, whose
+	 * cli_x11_fuzz_reset wipes instead */
+#else
 	(void)atexit(x11_wipe);
+#endif
 	if ((r = get_cookie(display, c->cli->opts->x11_trusted)) == ERR_UNSUPPORTED)
 		return 0; /* the session goes on without X11 */
 	if (r)

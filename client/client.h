@@ -207,6 +207,14 @@ void cli_fwd_signal_cleanup(void);
 /* A global request reply for a tcpip-forward we sent (success 1, b has the data). */
 void cli_fwd_global_reply(struct chan_table *t, int success, struct buf *b);
 
+#ifdef DB_FUZZ
+/* The fuzzing build (tests/fuzz/fuzz_client.c) runs many connections in one process:
+ * each starts from the file-level state a fresh dbclient has. */
+void cli_session_fuzz_reset(void);
+void cli_tcpfwd_fuzz_reset(void);
+void cli_x11_fuzz_reset(void);
+#endif
+
 /* Ends dbclient with one line on stderr and exit status 255 (cli-main.c). */
 _Noreturn void cli_die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

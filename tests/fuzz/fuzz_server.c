@@ -14,13 +14,14 @@
  * request. authorized_keys (-D) is a directory made here holding one ed25519 key, the one
  * the seeds' publickey requests name; crypt(3) and sleeping are stubbed (a password never
  * matches, the failure delay is not waited), nothing else.
- * fuzz-link: -Wl,--wrap=exit,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free,--wrap=strdup,--wrap=strndup,--wrap=clock_nanosleep,--wrap=crypt_r
+ * fuzz-link: -Wl,--wrap=exit,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free,--wrap=strdup,--wrap=strndup,--wrap=clock_nanosleep,--wrap=crypt_r,--wrap=x25519,--wrap=x25519_base,--wrap=ed25519_pubkey,--wrap=ed25519_sign,--wrap=ed25519_verify
  */
 #include <signal.h>
 #include <stdio.h>
 #include <sys/stat.h>
 
 #include "fuzz_conn.h"
+#include "fuzz_memo.h"
 #include "server/server.h"
 #include "server/svr-auth.h"
 #include "util.h"

@@ -28,7 +28,7 @@
  *   signer_login, signer_logout   no utmp record (the real signer would write one)
  * A pty is a real one from devpts (harmless; closed after each input, with every other
  * descriptor the connection opened).
- * fuzz-link: -Wl,--wrap=exit,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free,--wrap=strdup,--wrap=strndup,--wrap=clock_nanosleep,--wrap=fork,--wrap=execv,--wrap=kill,--wrap=connect,--wrap=getaddrinfo,--wrap=bind,--wrap=listen,--wrap=mkdtemp,--wrap=signer_login,--wrap=signer_logout
+ * fuzz-link: -Wl,--wrap=exit,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free,--wrap=strdup,--wrap=strndup,--wrap=clock_nanosleep,--wrap=fork,--wrap=execv,--wrap=kill,--wrap=connect,--wrap=getaddrinfo,--wrap=bind,--wrap=listen,--wrap=mkdtemp,--wrap=signer_login,--wrap=signer_logout,--wrap=x25519,--wrap=x25519_base,--wrap=ed25519_pubkey,--wrap=ed25519_sign,--wrap=ed25519_verify
  */
 #include <netdb.h>
 #include <pwd.h>
@@ -36,6 +36,7 @@
 #include <stdio.h>
 
 #include "fuzz_conn.h"
+#include "fuzz_memo.h"
 #include "server/server.h"
 #include "server/svr-auth.h"
 #include "server/svr-fwd.h"
@@ -204,23 +205,11 @@ static void make_prefix(void)
 
 static struct svr_opts opts;
 static int signer_fd = -1;
-static uint8_t fd_open_at_start[LOOP_MAX_FDS];
-
-/* Closes what the connection opened (its process would have closed it all by exiting). */
-static void close_new_fds(void)
-{
-	int fd;
-
-	for (fd = 3; fd < LOOP_MAX_FDS; fd++)
-		if (!fd_open_at_start[fd] && fcntl(fd, F_GETFD) >= 0)
-			close(fd);
-}
 
 static void setup(void)
 {
 	static struct hostkeys hk;
 	pid_t pid;
-	int fd;
 
 	log_init("fuzz_server_conn", getenv("FUZZ_LOG") ? LOG_TO_STDERR : 0);
 	if (crypto_init())
@@ -233,8 +222,7 @@ static void setup(void)
 	if (signer_start(&hk, NULL, 0, &signer_fd, &pid))
 		abort();
 	make_prefix();
-	for (fd = 0; fd < LOOP_MAX_FDS; fd++)
-		fd_open_at_start[fd] = fcntl(fd, F_GETFD) >= 0;
+	fz_fds_mark();
 }
 
 static void restrictions(struct svr_restrict *rs, uint8_t flags)
@@ -321,7 +309,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	conn_free(&c);
 	loop_free(loop);
 	buf_free(&in);
-	close_new_fds();
+	fz_close_new_fds(); /* what the process's exit would have closed */
 	fz_free_leftovers();
 	return 0;
 }

@@ -3,22 +3,24 @@
 stay flat. Not part of make check (it takes minutes); run it by hand, as root (it makes a
 throwaway user for the full logins, as the interop tests do):
 
-    make && /usr/bin/python3 tests/soak/soak.py                  # 100,000 connections
-    /usr/bin/python3 tests/soak/soak.py -n 20000 -j 16 --bin build/static/dropbearmulti
+    make STATIC=1 && /usr/bin/python3 tests/soak/soak.py      # 100,000 connections
+    /usr/bin/python3 tests/soak/soak.py -n 20000 -j 16 --bin build/dropbearmulti
 
-Most connections are raw: connect from one of 127.0.0.2..127.0.0.254, send an
-identification and a KEXINIT, read the server's identification, close (the daemon forks,
-the child re-executes, starts its signer and reads a key exchange that never finishes).
-One in --login-every is a whole paramiko login with a key, an exec of `true` and its exit
-status. Every --sample connections the daemon's VmRSS (/proc/PID/status) and open
-descriptors (/proc/PID/fd) are sampled; at the end, once its children are gone, both are
-measured again. The run fails when the daemon died, when the end values exceed the first
+Three kinds of connection, from one of 127.0.0.2..127.0.0.254, by -j worker threads:
+- cheap (most): send an identification, read the server's, close (the daemon forks, the
+  child re-executes and answers, then sees EOF);
+- one in --kex-every: also a KEXINIT, read until the server's KEXINIT packet has come (the
+  child negotiates; the key exchange never finishes);
+- one in --login-every: a whole paramiko login with a key, an exec of `true` and its exit
+  status (a full handshake, auth, a session).
+Every --sample seconds the daemon's VmRSS (/proc/PID/status) and open descriptors
+(/proc/PID/fd) are sampled; at the end, once its children are gone, both are measured
+again. The run fails when the daemon died, when the end values exceed the first
 quiet ones (RSS by more than --rss-slack KiB, descriptors at all), or when fewer than
 --min-ok of the connections were served. Bounded: every socket operation has a timeout
 and the whole run stops at --max-seconds.
 """
 import argparse
-import concurrent.futures
 import os
 import shutil
 import socket
@@ -49,21 +51,33 @@ KEXINIT = packet(b"\x14" + os.urandom(16) + b"".join(name_list(x) for x in [
     "hmac-sha2-256", "none", "none", "", ""]) + b"\0" + b"\0\0\0\0")
 
 
-def raw_connection(port, n):
+def raw_connection(port, n, kex=False):
+    """cheap: identifications only; kex: also both KEXINITs."""
     src = "127.0.0.%d" % (2 + n % 253)
     s = socket.socket()
     s.settimeout(10)
     try:
         s.bind((src, 0))
         s.connect(("127.0.0.1", port))
-        s.sendall(b"SSH-2.0-soak_1.0\r\n" + KEXINIT)
+        s.sendall(b"SSH-2.0-soak_1.0\r\n" + (KEXINIT if kex else b""))
         got = b""
         while b"\n" not in got:
             chunk = s.recv(4096)
             if not chunk:
-                break
+                return False
             got += chunk
-        return got.startswith(b"SSH-2.0-")
+        if not got.startswith(b"SSH-2.0-"):
+            return False
+        if kex:
+            # the server's KEXINIT: the first packet after its identification line
+            rest = got[got.index(b"\n") + 1:]
+            while len(rest) < 6 or len(rest) < 4 + struct.unpack(">I", rest[:4])[0]:
+                chunk = s.recv(65536)
+                if not chunk:
+                    return False
+                rest += chunk
+            return rest[5] == 20
+        return True
     except OSError:
         return False
     finally:
@@ -123,14 +137,17 @@ def free_port():
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("-n", type=int, default=100000, help="connections (default 100000)")
-    ap.add_argument("-j", type=int, default=16, help="in parallel (default 16)")
-    ap.add_argument("--bin", default=os.path.join(ROOT, "build", "dropbearmulti"))
+    ap.add_argument("-j", type=int, default=32, help="in parallel (default 32)")
+    ap.add_argument("--bin", default=os.path.join(ROOT, "build", "static", "dropbearmulti"))
+    ap.add_argument("--kex-every", type=int, default=10,
+                    help="one connection that exchanges KEXINITs per this many (0: none)")
     ap.add_argument("--login-every", type=int, default=500,
                     help="one full paramiko login per this many connections (0: none)")
-    ap.add_argument("--sample", type=int, default=5000, help="sample every N connections")
+    ap.add_argument("--sample", type=float, default=10, help="sample every N seconds")
     ap.add_argument("--rss-slack", type=int, default=256, help="KiB of RSS growth allowed")
     ap.add_argument("--min-ok", type=float, default=0.99)
-    ap.add_argument("--max-seconds", type=int, default=1800)
+    ap.add_argument("--max-seconds", type=int, default=900,
+                    help="the run stops here, finished or not (a failure if not)")
     a = ap.parse_args()
 
     tmp = tempfile.mkdtemp(prefix="soak-")
@@ -166,45 +183,52 @@ def main():
         start = quiet_sample(proc.pid)
         print("start: RSS %d KiB, %d fds" % start, flush=True)
         samples = [start]
-        ok = fail = logins = logins_ok = 0
+        counts = {"ok": 0, "fail": 0, "logins": 0, "logins_ok": 0, "kex": 0, "done": 0}
         lock = threading.Lock()
         t0 = time.time()
         deadline = t0 + a.max_seconds
+        next_i = [0]
 
-        def one(i):
-            if a.login_every and i % a.login_every == a.login_every - 1:
-                return ("login", full_login(port, user, keyfile))
-            return ("raw", raw_connection(port, i))
+        def worker():
+            while time.time() < deadline:
+                with lock:
+                    i = next_i[0]
+                    if i >= a.n:
+                        return
+                    next_i[0] += 1
+                if a.login_every and i % a.login_every == a.login_every - 1:
+                    kind, good = "logins", full_login(port, user, keyfile)
+                elif a.kex_every and i % a.kex_every == a.kex_every - 1:
+                    kind, good = "kex", raw_connection(port, i, kex=True)
+                else:
+                    kind, good = None, raw_connection(port, i)
+                with lock:
+                    counts["done"] += 1
+                    counts["ok" if good else "fail"] += 1
+                    if kind:
+                        counts[kind] += 1
+                    if kind == "logins" and good:
+                        counts["logins_ok"] += 1
 
-        done = 0
-        with concurrent.futures.ThreadPoolExecutor(a.j) as ex:
-            i = 0
-            pending = set()
-            while (i < a.n or pending) and time.time() < deadline:
-                while i < a.n and len(pending) < 4 * a.j:
-                    pending.add(ex.submit(one, i))
-                    i += 1
-                finished, pending = concurrent.futures.wait(
-                    pending, timeout=1, return_when=concurrent.futures.FIRST_COMPLETED)
-                for f in finished:
-                    kind, good = f.result()
-                    with lock:
-                        done += 1
-                        ok += good
-                        fail += not good
-                        if kind == "login":
-                            logins += 1
-                            logins_ok += good
-                        if done % a.sample == 0:
-                            if proc.poll() is not None:
-                                sys.exit("soak: the daemon died (status %s)" % proc.returncode)
-                            s = sample(proc.pid)
-                            samples.append(s)
-                            el = time.time() - t0
-                            print("%7d connections  %6.0f/s  RSS %d KiB  %d fds" %
-                                  ((done, done / el) + s), flush=True)
-            for f in pending:
-                f.cancel()
+        threads = [threading.Thread(target=worker, daemon=True) for _ in range(a.j)]
+        for t in threads:
+            t.start()
+        next_sample = time.time() + a.sample
+        while any(t.is_alive() for t in threads):
+            time.sleep(0.2)
+            if proc.poll() is not None:
+                sys.exit("soak: the daemon died (status %s)" % proc.returncode)
+            if time.time() >= next_sample:
+                next_sample += a.sample
+                s = sample(proc.pid)
+                samples.append(s)
+                done = counts["done"]
+                print("%7d connections  %6.0f/s  RSS %d KiB  %d fds" %
+                      ((done, done / (time.time() - t0)) + s), flush=True)
+        for t in threads:
+            t.join(timeout=30)
+        done, ok, fail = counts["done"], counts["ok"], counts["fail"]
+        logins, logins_ok = counts["logins"], counts["logins_ok"]
         elapsed = time.time() - t0
         if proc.poll() is not None:
             sys.exit("soak: the daemon died (status %s)" % proc.returncode)
@@ -213,8 +237,9 @@ def main():
         print("end:   RSS %d KiB, %d fds" % end)
         print("max:   RSS %d KiB, %d fds" % (max(s[0] for s in samples),
                                               max(s[1] for s in samples)))
-        print("%d connections in %.0f s (%.0f/s): %d served, %d not; full logins %d/%d" %
-              (done, elapsed, done / elapsed, ok, fail, logins_ok, logins))
+        print("%d connections in %.0f s (%.0f/s): %d served, %d not; %d with KEXINITs; "
+              "full logins %d/%d" % (done, elapsed, done / elapsed, ok, fail, counts["kex"],
+                                     logins_ok, logins))
         bad = []
         if done < a.n:
             bad.append("stopped at --max-seconds after %d of %d" % (done, a.n))
