@@ -275,4 +275,46 @@ static int fz_socketpair(int sv[2])
 	return 0;
 }
 
+#ifdef FZ_NET_STUBS
+/* For targets linked with --wrap=connect,--wrap=getaddrinfo: an outgoing connection gets
+ * a socket whose other end is already closed, and names resolve only when numeric (no
+ * DNS while fuzzing). */
+#include <netdb.h>
+
+int __wrap_connect(int fd, const struct sockaddr *sa, socklen_t len);
+int __wrap_connect(int fd, const struct sockaddr *sa, socklen_t len)
+{
+	int sp[2];
+
+	(void)sa, (void)len;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp))
+		return -1;
+	close(sp[1]);
+	if (dup3(sp[0], fd, O_CLOEXEC) < 0) {
+		close(sp[0]);
+		return -1;
+	}
+	close(sp[0]);
+	(void)fcntl(fd, F_SETFL, O_NONBLOCK);
+	return 0;
+}
+
+int __real_getaddrinfo(const char *node, const char *service, const struct addrinfo *hints,
+                       struct addrinfo **res);
+int __wrap_getaddrinfo(const char *node, const char *service, const struct addrinfo *hints,
+                       struct addrinfo **res);
+int __wrap_getaddrinfo(const char *node, const char *service, const struct addrinfo *hints,
+                       struct addrinfo **res)
+{
+	struct addrinfo h;
+
+	if (hints)
+		h = *hints;
+	else
+		memset(&h, 0, sizeof(h));
+	h.ai_flags |= AI_NUMERICHOST | AI_NUMERICSERV;
+	return __real_getaddrinfo(node, service, &h, res);
+}
+#endif
+
 #endif

@@ -35,6 +35,7 @@
 #include <signal.h>
 #include <stdio.h>
 
+#define FZ_NET_STUBS
 #include "fuzz_conn.h"
 #include "fuzz_memo.h"
 #include "server/server.h"
@@ -73,41 +74,6 @@ int __wrap_kill(pid_t pid, int sig)
 {
 	(void)pid, (void)sig;
 	return 0;
-}
-
-int __wrap_connect(int fd, const struct sockaddr *sa, socklen_t len);
-int __wrap_connect(int fd, const struct sockaddr *sa, socklen_t len)
-{
-	int sp[2];
-
-	(void)sa, (void)len;
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp))
-		return -1;
-	close(sp[1]);
-	if (dup3(sp[0], fd, O_CLOEXEC) < 0) {
-		close(sp[0]);
-		return -1;
-	}
-	close(sp[0]);
-	(void)fcntl(fd, F_SETFL, O_NONBLOCK);
-	return 0;
-}
-
-int __real_getaddrinfo(const char *node, const char *service, const struct addrinfo *hints,
-                       struct addrinfo **res);
-int __wrap_getaddrinfo(const char *node, const char *service, const struct addrinfo *hints,
-                       struct addrinfo **res);
-int __wrap_getaddrinfo(const char *node, const char *service, const struct addrinfo *hints,
-                       struct addrinfo **res)
-{
-	struct addrinfo h;
-
-	if (hints)
-		h = *hints;
-	else
-		memset(&h, 0, sizeof(h));
-	h.ai_flags |= AI_NUMERICHOST | AI_NUMERICSERV;
-	return __real_getaddrinfo(node, service, &h, res);
 }
 
 int __wrap_bind(int fd, const struct sockaddr *sa, socklen_t len);
