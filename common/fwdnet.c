@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "resolve.h"
 
 /* The priv of a channel that carries one socket: the socket until the channel owns it,
  * and while connecting, the addresses still to try. */
@@ -45,7 +46,7 @@ static void fwd_chan_free(struct fwd_chan *p)
 	if (p->fd >= 0)
 		close(p->fd);
 	if (p->ai)
-		freeaddrinfo(p->ai);
+		resolve_free(p->ai);
 	free(p);
 }
 
@@ -134,7 +135,7 @@ static void connect_step(struct fwd_chan *p, int r)
 		r = -1;
 	}
 	if (r == 0) {
-		freeaddrinfo(p->ai);
+		resolve_free(p->ai);
 		p->ai = p->cur = NULL;
 		if ((e = give_fd(p)) != 0 || (e = chan_open_confirm(ch)) != 0)
 			conn_fatal(p->c, SSH_DISCONNECT_BY_APPLICATION, "forwarded channel: %s",
@@ -184,7 +185,7 @@ int fwd_connect_tcp(struct conn *c, struct channel *ch, const char *host, uint32
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_NUMERICSERV;
 	snprintf(portstr, sizeof(portstr), "%u", (unsigned)port);
-	if (getaddrinfo(host, portstr, &hints, &p->ai) != 0) {
+	if (resolve(host, portstr, &hints, &p->ai) != 0) {
 		p->ai = NULL;
 		fwd_chan_free(p);
 		snprintf(ch->fail_text, sizeof(ch->fail_text), "unknown host");
@@ -199,7 +200,7 @@ int fwd_connect_tcp(struct conn *c, struct channel *ch, const char *host, uint32
 	}
 	ch->priv = p;
 	if (r == 0) {
-		freeaddrinfo(p->ai);
+		resolve_free(p->ai);
 		p->ai = p->cur = NULL;
 		return give_fd(p);
 	}
@@ -297,7 +298,7 @@ int fwd_listen_tcp(struct fwd_listener *l, enum fwd_bind bind, const char *host,
 	 * wildcard ones (RFC 3493 6.1) */
 	hints.ai_flags = AI_NUMERICSERV | (bind == FWD_BIND_LOOPBACK ? 0 : AI_PASSIVE);
 	snprintf(portstr, sizeof(portstr), "%u", (unsigned)port);
-	if (getaddrinfo(bind == FWD_BIND_HOST ? host : NULL, portstr, &hints, &ai) != 0)
+	if (resolve(bind == FWD_BIND_HOST ? host : NULL, portstr, &hints, &ai) != 0)
 		return ERR_INVALID;
 	for (cur = ai; cur && l->nfds < FWD_LISTEN_FDS; cur = cur->ai_next) {
 		socklen_t len = cur->ai_addrlen;
@@ -323,7 +324,7 @@ int fwd_listen_tcp(struct fwd_listener *l, enum fwd_bind bind, const char *host,
 		}
 		l->fds[l->nfds++] = fd;
 	}
-	freeaddrinfo(ai);
+	resolve_free(ai);
 	if (l->nfds == 0) {
 		errno = saved;
 		return ERR_IO;

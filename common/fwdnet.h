@@ -95,7 +95,8 @@ void fwd_chan_open_failed(struct conn *c, struct channel *ch, uint32_t reason, c
 void fwd_chan_cleanup(struct conn *c, struct channel *ch);
 
 /* For a peer-opened channel: connects to host:port without blocking the loop (the name
- * lookup itself is getaddrinfo(), which may block). Returns what chan_type.open returns:
+ * lookup itself, resolve(): getaddrinfo() with DB_DNS, may block). Returns what
+ * chan_type.open returns:
  * 0 (connected at once; fds set), CHAN_OPEN_LATER (confirmed or refused later, with
  * SSH_OPEN_CONNECT_FAILED), or SSH_OPEN_CONNECT_FAILED / SSH_OPEN_RESOURCE_SHORTAGE now.
  * The channel's type must have fwd_chan_cleanup as cleanup. */

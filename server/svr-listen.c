@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "resolve.h"
 #include "fwdnet.h"
 #include "log.h"
 #include "loop.h"
@@ -144,7 +145,7 @@ static void listen_on(const char *spec)
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_PASSIVE;
-	if ((r = getaddrinfo(h, port, &hints, &res))) {
+	if ((r = resolve(h, port, &hints, &res))) {
 		log_msg(LOG_WARNING, "Failed listening on '%s': %s", spec, gai_strerror(r));
 		return;
 	}
@@ -162,7 +163,7 @@ static void listen_on(const char *spec)
 		}
 		L.lfd[L.nl++] = fd;
 	}
-	freeaddrinfo(res);
+	resolve_free(res);
 }
 
 static void drop_child(struct child *k)

@@ -94,3 +94,47 @@ def test_minimal_text_host_key_skipped(tmp_path):
     assert r.returncode != 0
     assert "Host key %s skipped: unsupported" % key in r.stderr, r.stderr
     assert "No host keys available" in r.stderr, r.stderr
+
+
+def test_minimal_numeric_forwarding(minsrv, muser):
+    """Without DB_DNS (MINIMAL) forwarding targets are numeric: an IP address and
+    localhost connect (ssh -W, direct-tcpip); a host name is refused with the channel,
+    the connection and the server go on."""
+    import socket
+    import threading
+    lsock = socket.socket()
+    lsock.bind(("127.0.0.1", 0))
+    lsock.listen(4)
+    lsock.settimeout(30)
+    port = lsock.getsockname()[1]
+
+    def serve():
+        for _ in range(2):
+            try:
+                c, _ = lsock.accept()
+            except OSError:
+                return
+            c.sendall(b"hello-from-target\n")
+            c.close()
+    t = threading.Thread(target=serve, daemon=True)
+    t.start()
+    base = ["ssh", "-F", "/dev/null", "-o", "UserKnownHostsFile=/dev/null",
+            "-o", "StrictHostKeyChecking=no", "-o", "IdentitiesOnly=yes",
+            "-o", "IdentityAgent=none", "-o", "ConnectTimeout=10", "-o", "BatchMode=yes",
+            "-i", muser.key, "-p", str(minsrv.port)]
+    try:
+        for target in ("127.0.0.1", "localhost"):
+            r = subprocess.run(base + ["-W", "%s:%d" % (target, port),
+                                       "%s@127.0.0.1" % muser.name],
+                               capture_output=True, timeout=40, stdin=subprocess.DEVNULL)
+            assert b"hello-from-target" in r.stdout, (target, r.stderr, minsrv.log())
+        r = subprocess.run(base + ["-W", "name.invalid:%d" % port,
+                                   "%s@127.0.0.1" % muser.name],
+                           capture_output=True, timeout=40, stdin=subprocess.DEVNULL)
+        assert r.returncode != 0 and b"hello-from-target" not in r.stdout
+        assert b"open failed" in r.stderr, r.stderr
+    finally:
+        lsock.close()
+        t.join(timeout=10)
+    rc, out = ssh(minsrv.port, muser)
+    assert rc == 0 and "minimal-" + muser.name in out, out + minsrv.log()
