@@ -283,6 +283,40 @@ int fmt_snprintf(char *buf, size_t size, const char *fmt, ...)
 	return r;
 }
 
+int fmt_parse_num(const char *s, const char **end, unsigned base, unsigned long long max,
+                  unsigned long long *out)
+{
+	unsigned long long v = 0;
+	const char *p = s;
+
+	for (;; p++) {
+		unsigned d = (unsigned)*p - '0';
+		if (d > 9) {
+			d = ((unsigned)*p | 0x20) - 'a';
+			d = d < 6 ? d + 10 : 99;
+		}
+		if (d >= base)
+			break;
+		if (d > max || v > (max - d) / base)
+			return -1;
+		v = v * base + d;
+	}
+	if (p == s)
+		return -1;
+	if (end)
+		*end = p;
+	*out = v;
+	return 0;
+}
+
+int fmt_parse_whole(const char *s, unsigned base, unsigned long long max,
+                    unsigned long long *out)
+{
+	const char *end;
+
+	return fmt_parse_num(s, &end, base, max, out) != 0 || *end ? -1 : 0;
+}
+
 #if DB_OWN_PRINTF
 /* The C library's printf family over fmt_vsnprintf (the static build): musl's own
  * vfprintf, and the floating point it carries, then stay out of the binary. Output to a

@@ -19,4 +19,16 @@ int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int fmt_snprintf(char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* The unsigned number in base 8, 10 or 16 (no prefix) at the start of s: digits only (no
+ * space, sign or prefix: what strtoull would also take is refused here), at least one,
+ * at most max. Returns 0 with *out and, when end is not NULL, *end at the first
+ * character after the digits; -1 when s does not start with a digit or the number
+ * exceeds max. In place of strtoul and friends, whose musl code (intscan, 2.4 KB) the
+ * MINIMAL binary then leaves out. */
+int fmt_parse_num(const char *s, const char **end, unsigned base, unsigned long long max,
+                  unsigned long long *out);
+/* The same for a whole string: nothing may follow the digits. */
+int fmt_parse_whole(const char *s, unsigned base, unsigned long long max,
+                    unsigned long long *out);
+
 #endif

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "fmt.h"
 #include "resolve.h"
 
 /* The priv of a channel that carries one socket: the socket until the channel owns it,
@@ -518,11 +519,13 @@ void fwd_sockaddr_str(const struct sockaddr *sa, socklen_t len, char *host, size
                       uint32_t *port)
 {
 	char serv[12];
+	unsigned long long p;
 
-	if (sockaddr_numeric(sa, len, host, hostsz, serv, sizeof(serv)) != 0) {
+	if (sockaddr_numeric(sa, len, host, hostsz, serv, sizeof(serv)) != 0 ||
+	    fmt_parse_whole(serv, 10, 65535, &p) != 0) {
 		snprintf(host, hostsz, "?");
 		*port = 0;
 		return;
 	}
-	*port = (uint32_t)strtoul(serv, NULL, 10);
+	*port = (uint32_t)p;
 }

@@ -28,10 +28,11 @@
 #include <unistd.h>
 
 #include "err.h"
-#include "resolve.h"
+#include "fmt.h"
 #include "fwdnet.h"
 #include "log.h"
 #include "loop.h"
+#include "resolve.h"
 #include "server.h"
 
 #define LISTEN_BACKLOG 20
@@ -655,14 +656,9 @@ static void on_sigpipe(void *arg, int fd, short rev)
 /* A whole decimal number from 1 to max in an environment value; 0 when malformed. */
 static unsigned long env_number(const char *v, unsigned long max)
 {
-	char *end;
-	unsigned long n;
+	unsigned long long n;
 
-	if (!v || !*v || *v == '-' || *v == '+')
-		return 0;
-	errno = 0;
-	n = strtoul(v, &end, 10);
-	return errno || *end || n > max ? 0 : n;
+	return v && fmt_parse_whole(v, 10, max, &n) == 0 ? (unsigned long)n : 0;
 }
 
 /* systemd socket activation with Accept=no (sd_listen_fds(3)): LISTEN_FDS listening

@@ -10,6 +10,7 @@
 #include "dropbear_usage.h"
 #include "err.h"
 #include "faces.h"
+#include "fmt.h"
 #include "kex.h"
 #include "log.h"
 #include "packet.h"
@@ -25,12 +26,9 @@ static void usage(FILE *f)
 static int number(char opt, const char *arg, unsigned long min, unsigned long max,
                   unsigned long *out)
 {
-	char *end;
-	unsigned long v;
+	unsigned long long v;
 
-	errno = 0;
-	v = strtoul(arg, &end, 10);
-	if (errno || end == arg || *end || arg[0] == '-' || v < min || v > max) {
+	if (fmt_parse_whole(arg, 10, max, &v) != 0 || v < min) {
 		fprintf(stderr, "dropbear: -%c: '%s' is not a number from %lu to %lu\n", opt,
 		        arg, min, max);
 		return -1;
@@ -72,13 +70,12 @@ static int query(const char *what)
  * (svr-listen.c). */
 static int connection_spec(struct svr_opts *o, const char *spec)
 {
-	char *end;
-	long v[3];
+	const char *end;
+	unsigned long long v[3];
 	int i;
 
 	for (i = 0; i < 3; i++) {
-		v[i] = strtol(spec, &end, 10);
-		if (end == spec || *end != ',' || v[i] < 0 || v[i] > INT_MAX)
+		if (fmt_parse_num(spec, &end, 10, INT_MAX, &v[i]) != 0 || *end != ',')
 			return -1;
 		spec = end + 1;
 	}

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "fmt.h"
 #include "log.h"
 #include "sftp-internal.h"
 #include "sftp-server_usage.h"
@@ -195,9 +196,8 @@ int sftp_server_main(int argc, char **argv)
 			dir = optarg;
 			break;
 		case 'u': {
-			char *end;
-			long m = strtol(optarg, &end, 8);
-			if (*end || m < 0 || m > 0777) {
+			unsigned long long m;
+			if (fmt_parse_whole(optarg, 8, 0777, &m) != 0) {
 				fprintf(stderr, "sftp-server: bad umask '%s'\n", optarg);
 				return 1;
 			}

@@ -112,10 +112,69 @@ static void test_refused(void)
 	      strcmp(buf, "(null)") == 0);
 }
 
+/* fmt_parse_num / fmt_parse_whole: digits only, bounded, no sign, space or prefix. */
+static int whole(const char *s, unsigned base, unsigned long long max, unsigned long long *v)
+{
+	*v = 12345;
+	return fmt_parse_whole(s, base, max, v);
+}
+
+static void test_parse_num(void)
+{
+	unsigned long long v;
+	const char *end;
+
+	CHECK(whole("0", 10, 5, &v) == 0 && v == 0);
+	CHECK(whole("65535", 10, 65535, &v) == 0 && v == 65535);
+	CHECK(whole("0065535", 10, 65535, &v) == 0 && v == 65535);
+	CHECK(whole("18446744073709551615", 10, ULLONG_MAX, &v) == 0 && v == ULLONG_MAX);
+	CHECK(whole("777", 8, 0777, &v) == 0 && v == 0777);
+	CHECK(whole("022", 8, 0777, &v) == 0 && v == 022);
+	CHECK(whole("fFa0", 16, 0xffff, &v) == 0 && v == 0xffa0);
+	CHECK(whole("2147483647", 10, INT_MAX, &v) == 0 && v == INT_MAX);
+	/* refused, *out untouched */
+	CHECK(whole("65536", 10, 65535, &v) == -1 && v == 12345);
+	CHECK(whole("18446744073709551616", 10, ULLONG_MAX, &v) == -1);
+	CHECK(whole("99999999999999999999999", 10, ULLONG_MAX, &v) == -1);
+	CHECK(whole("2147483648", 10, INT_MAX, &v) == -1);
+	CHECK(whole("5", 10, 4, &v) == -1);
+	CHECK(whole("1", 10, 0, &v) == -1);
+	CHECK(whole("0", 10, 0, &v) == 0 && v == 0);
+	CHECK(whole("1000", 8, 0777, &v) == -1);
+	CHECK(whole("8", 8, 0777, &v) == -1);
+	CHECK(whole("a", 10, 100, &v) == -1);
+	CHECK(whole("g", 16, 100, &v) == -1);
+	CHECK(whole("", 10, 100, &v) == -1);
+	CHECK(whole(" 1", 10, 100, &v) == -1);
+	CHECK(whole("1 ", 10, 100, &v) == -1);
+	CHECK(whole("+1", 10, 100, &v) == -1);
+	CHECK(whole("-1", 10, ULLONG_MAX, &v) == -1);
+	CHECK(whole("0x10", 16, 100, &v) == -1);
+	CHECK(whole("1\n", 10, 100, &v) == -1);
+	CHECK(whole("\x80" "1", 10, 100, &v) == -1);
+	/* the prefix form: stops at the first non-digit */
+	CHECK(fmt_parse_num("12,34", &end, 10, 100, &v) == 0 && v == 12 && *end == ',');
+	CHECK(fmt_parse_num("7:", &end, 10, 100, &v) == 0 && v == 7 && end[0] == ':');
+	CHECK(fmt_parse_num(",", &end, 10, 100, &v) == -1);
+	CHECK(fmt_parse_num("123", NULL, 10, 1000, &v) == 0 && v == 123);
+	/* every value near a bound, against the C library */
+	for (unsigned long long m = 0; m < 300; m += 7)
+		for (unsigned long long x = 0; x < 400; x++) {
+			char buf[32];
+			snprintf(buf, sizeof(buf), "%llu", x);
+			int r = whole(buf, 10, m, &v);
+			CHECK(x <= m ? r == 0 && v == x : r == -1);
+			snprintf(buf, sizeof(buf), "%llo", x);
+			r = whole(buf, 8, m, &v);
+			CHECK(x <= m ? r == 0 && v == x : r == -1);
+		}
+}
+
 int main(void)
 {
 	RUN(test_strings_and_chars);
 	RUN(test_integers);
 	RUN(test_refused);
+	RUN(test_parse_num);
 	return harness_done("test_fmt");
 }
