@@ -75,7 +75,15 @@ LDFLAGS  += -static-pie -L$(MUSL_PREFIX)/lib -Wl,-Map,$(BUILD)/dropbearmulti.map
 # DT_RELA): static -16 KB, MINIMAL -4 KB.
 LDFLAGS  += -Wl,-z,pack-relative-relocs -Wl,-e,db_relr_start
 STATIC_SRCS := contrib/musl/relr-start.c
+# musl's libc.a as Debian builds it aligns each function's section to 16 bytes: 2.3 kB of
+# padding in MINIMAL, 2.9 kB in the full link. The link takes a copy whose code sections
+# align to 1 byte (objcopy; x86 code needs no alignment, and musl's hot copy loops are
+# not what this binary waits on): MINIMAL 199,144 -> 195,048 bytes.
+MUSL_LIBC   ?= /usr/lib/x86_64-linux-musl/libc.a
+MUSL_LIBC1  := build/musl/libc-align1
+LDFLAGS  += -L$(MUSL_LIBC1)
 DEPS     := $(MUSL_DEPS)
+LINK_DEPS := $(MUSL_LIBC1)/libc.a
 endif
 ifeq ($(LTO),1)
 CFLAGS   += -flto=auto
@@ -140,7 +148,10 @@ FLAGS_STAMP := $(BUILD)/.flags
 FLAGS_NOW   := $(CC) $(DEFS) $(CFLAGS) $(LDFLAGS)
 $(shell mkdir -p $(BUILD) && { [ "$$(cat $(FLAGS_STAMP) 2>/dev/null)" = '$(FLAGS_NOW)' ] || \
 	printf '%s\n' '$(FLAGS_NOW)' >$(FLAGS_STAMP); })
-$(BUILD)/dropbearmulti: $(OBJS) $(DEPS) $(FLAGS_STAMP) $(LAYOUT)
+$(MUSL_LIBC1)/libc.a: $(MUSL_LIBC)
+	@mkdir -p $(dir $@)
+	objcopy --set-section-alignment '.text*=1' $< $@.tmp && mv $@.tmp $@
+$(BUILD)/dropbearmulti: $(OBJS) $(DEPS) $(LINK_DEPS) $(FLAGS_STAMP) $(LAYOUT)
 	$(CC) $(CFLAGS) -o $@ $(OBJS) $(LDFLAGS) $(LIBS)
 
 $(FACES:%=$(BUILD)/%): | $(BUILD)/dropbearmulti
