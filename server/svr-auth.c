@@ -376,9 +376,11 @@ static int svr_userauth_request(struct conn *c, uint8_t msg, struct buf *b)
 			res = svr_auth_pubkey(c, b);
 			reply(c, res, 1);
 		}
-	} else if (strcmp(method, "password") == 0) {
+	} else if (DB_AUTH_PASSWORD && strcmp(method, "password") == 0) {
+		/* (without DB_AUTH_PASSWORD both are unsupported methods, below, and their
+		 * code leaves the binary) */
 		reply(c, svr_auth_password(c, b), 0);
-	} else if (strcmp(method, "keyboard-interactive") == 0) {
+	} else if (DB_AUTH_PASSWORD && strcmp(method, "keyboard-interactive") == 0) {
 		reply(c, svr_auth_kbdint(c, b), 0);
 	} else {
 		(void)buf_skip(b, buf_avail(b));
@@ -394,6 +396,8 @@ static int svr_info_response(struct conn *c, uint8_t msg, struct buf *b)
 	(void)msg;
 	if (c->authed)
 		conn_fatal(c, SSH_DISCONNECT_PROTOCOL_ERROR, "INFO_RESPONSE after authentication");
+	if (!DB_AUTH_PASSWORD) /* no keyboard-interactive request was ever answered */
+		conn_fatal(c, SSH_DISCONNECT_PROTOCOL_ERROR, "unexpected INFO_RESPONSE");
 	clock_gettime(CLOCK_MONOTONIC, &svr_auth.req_start);
 	reply(c, svr_auth_kbdint_response(c, b), 0);
 	return 0;
