@@ -6,6 +6,13 @@
 
 #if DB_FAST_CRYPTO && defined(__x86_64__)
 
+/* This file alone at -O2 under gcc: its -Os code ran ChaCha20 ~1.3x slower (median
+ * of 5 interleaved micro-benchmark runs, 3.4 against 2.3 cycles/byte on the loaded
+ * machine); +287 bytes of text. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("O2")
+#endif
+
 #include <cpuid.h>
 #include <immintrin.h>
 #include <string.h>
