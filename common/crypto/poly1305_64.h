@@ -1,7 +1,7 @@
-/* poly1305_64.h: Poly1305 (RFC 8439 section 2.5) with three 44/44/42-bit limbs and
+/* poly1305_64.h: Poly1305 (RFC 8439 section 2.5) with 64-bit limbs and
  * 64x64->128-bit products, for compilers with unsigned __int128 (64-bit targets).
  * crypto.c's poly1305_mac uses it in place of libtomcrypt's 26-bit-limb code, which
- * needs five times the multiplications; the unit tests run both on every vector and
+ * needs four times the multiplications; the unit tests run both on every vector and
  * on random messages. Plain C: no CPU check needed. */
 #ifndef POLY1305_64_H
 #define POLY1305_64_H

@@ -109,7 +109,13 @@ def main():
                     help="2 rounds of 64 MiB, download only, our server's pairs and "
                     "OpenSSH 10's (part of a one-minute run)")
     ap.add_argument("--only", default="", help="comma-separated pair names to run")
+    ap.add_argument("--ciphers", default="", help="comma-separated short cipher names "
+                    "(chacha20-poly1305, aes128-gcm, ...) to run")
+    ap.add_argument("--dirs", default="", help="down, up or down,up")
     a = ap.parse_args()
+    global CIPHERS
+    if a.ciphers:
+        CIPHERS = [c for c in CIPHERS if SHORT[c[0]] in a.ciphers.split(",")]
     if a.quick or os.environ.get("QUICK") == "1":
         # fewer pairs, not smaller transfers: below ~64 MiB the connect time (subtracted)
         # varies as much as the transfer takes
@@ -117,6 +123,8 @@ def main():
         a.only = a.only or "ours+ours,ssh10->ours,openssh-10 pair,base+base,ssh10->base"
     else:
         dirs = ["down", "up"]
+    if a.dirs:
+        dirs = a.dirs.split(",")
     size = a.size << 20
     tmp = subprocess.run(["mktemp", "-d"], capture_output=True, text=True).stdout.strip()
     os.chmod(tmp, 0o755)
