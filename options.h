@@ -145,7 +145,9 @@
  * listener's pipe passed by a hidden option) instead of running in a plain fork of the
  * daemon: a fresh address-space layout per connection, so that a peer that crashes its
  * connection and retries learns nothing about the next one's (Dropbear does the same).
- * Costs an exec and a re-read of the host key files per connection; 0 keeps the fork. */
+ * The listener spawns it (posix_spawn, no fork of its own image): +2 kB static, and an
+ * exec per connection, about 2 ms of CPU here (100,000 connections: tests/soak/soak.py);
+ * 0 runs each connection in a plain fork instead. */
 #ifndef DB_REEXEC
 #define DB_REEXEC            1
 #endif

@@ -98,6 +98,8 @@ static int run_connection(struct svr_opts *o, int verbose)
 	log_init(o->log_stderr ? ident : "dropbear",
 	         o->log_stderr ? LOG_TO_STDERR | LOG_STAMP : LOG_TO_SYSLOG);
 	log_set_verbose(verbose);
+	/* the listener spawned us without a word: this is the connection's first line */
+	log_msg(LOG_INFO, "Child connection from %s", o->child_peer);
 	if (!o->child_algs) {
 		log_msg(LOG_ERR, "--connection without --hostkey-algs");
 		return 1;

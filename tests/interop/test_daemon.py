@@ -410,3 +410,62 @@ def test_connections_get_fresh_layouts(start):
     finally:
         for c in socks:
             c.close()
+
+
+def _fd_targets(pid):
+    d = "/proc/%d/fd" % pid
+    out = {}
+    for n in os.listdir(d):
+        try:
+            out[int(n)] = os.readlink(os.path.join(d, n))
+        except OSError:
+            pass
+    return out
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/fd"), reason="needs /proc")
+def test_connection_holds_only_its_own_descriptors(start):
+    """The listener spawns each connection's process straight from itself (no fork that
+    closes what it should not keep): what reaches it is only 0-2, its socket, its pipe
+    and its signer socket, none of the listener's (its listening socket) nor an earlier
+    connection's."""
+    s = start()
+    socks = []
+    try:
+        for _ in range(2):
+            c = connect_from("127.0.0.1", s.port)
+            socks.append(c)
+            assert ident_or_eof(c).startswith(b"SSH-2.0-")
+        end = time.time() + 10
+        while len(_children(s.proc.pid)) < 2 and time.time() < end:
+            time.sleep(0.05)
+        kids = _children(s.proc.pid)
+        assert len(kids) == 2, kids
+        daemon = _fd_targets(s.proc.pid)
+        first, second = (_fd_targets(p) for p in kids)
+        for fds in (first, second):
+            extra = {n: t for n, t in fds.items() if n > 2}
+            assert len(extra) == 3, fds
+            assert sorted(t.split(":")[0] for t in extra.values()) == \
+                ["pipe", "socket", "socket"], fds
+        # the listener's sockets (listening, its ends of the signer sockets) are other
+        # inodes than a connection's (accepted, its end of the signer socket), once the
+        # listener has closed its copies of the latter (it may not have yet: the new
+        # process can answer before the listener runs again after the spawn)
+        theirs = set(first.values()) | set(second.values())
+        end = time.time() + 5
+        while True:
+            ours = [t for t in daemon.values() if t.startswith("socket:")]
+            shared = [t for t in ours if t in theirs]
+            if not shared or time.time() > end:
+                break
+            time.sleep(0.05)
+            daemon = _fd_targets(s.proc.pid)
+        assert len(ours) >= 3, daemon
+        assert not shared, (daemon, first, second)
+        # nothing of the first connection reached the second
+        assert not (set(t for n, t in first.items() if n > 2) &
+                    set(t for n, t in second.items() if n > 2)), (first, second)
+    finally:
+        for c in socks:
+            c.close()
