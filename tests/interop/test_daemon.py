@@ -382,6 +382,21 @@ def _children(pid):
         return [int(p) for p in f.read().split()]
 
 
+def _two_connections(s, socks):
+    """Open two connections to s (appended to socks), each answered with an
+    identification, and return the pids of the two connection processes."""
+    for _ in range(2):
+        c = connect_from("127.0.0.1", s.port)
+        socks.append(c)
+        assert ident_or_eof(c).startswith(b"SSH-2.0-")
+    end = time.time() + 10
+    while len(_children(s.proc.pid)) < 2 and time.time() < end:
+        time.sleep(0.05)
+    kids = _children(s.proc.pid)
+    assert len(kids) == 2, kids
+    return kids
+
+
 @pytest.mark.skipif(not os.path.exists("/proc/self/maps"), reason="needs /proc")
 def test_connections_get_fresh_layouts(start):
     """Each connection's process is this binary executed again, not a fork of the
@@ -392,15 +407,7 @@ def test_connections_get_fresh_layouts(start):
     s = start()
     socks = []
     try:
-        for _ in range(2):
-            c = connect_from("127.0.0.1", s.port)
-            socks.append(c)
-            assert ident_or_eof(c).startswith(b"SSH-2.0-")
-        end = time.time() + 10
-        while len(_children(s.proc.pid)) < 2 and time.time() < end:
-            time.sleep(0.05)
-        kids = _children(s.proc.pid)
-        assert len(kids) == 2, kids
+        kids = _two_connections(s, socks)
         layouts = [_maps(p) for p in [s.proc.pid] + kids]
         assert all(l[0] and l[2] for l in layouts), layouts
         for i in range(3):
@@ -432,15 +439,7 @@ def test_connection_holds_only_its_own_descriptors(start):
     s = start()
     socks = []
     try:
-        for _ in range(2):
-            c = connect_from("127.0.0.1", s.port)
-            socks.append(c)
-            assert ident_or_eof(c).startswith(b"SSH-2.0-")
-        end = time.time() + 10
-        while len(_children(s.proc.pid)) < 2 and time.time() < end:
-            time.sleep(0.05)
-        kids = _children(s.proc.pid)
-        assert len(kids) == 2, kids
+        kids = _two_connections(s, socks)
         daemon = _fd_targets(s.proc.pid)
         first, second = (_fd_targets(p) for p in kids)
         for fds in (first, second):
