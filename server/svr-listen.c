@@ -698,6 +698,7 @@ static int systemd_sockets(void)
 {
 	const char *pid_s = getenv("LISTEN_PID"), *fds_s = getenv("LISTEN_FDS");
 	unsigned long pid, n, i;
+	int r;
 
 	if (!pid_s && !fds_s)
 		return 0;
@@ -724,6 +725,11 @@ static int systemd_sockets(void)
 			return -1;
 		}
 		(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+		/* the accept loop takes several per wakeup and must not block on the last */
+		if ((r = fcntl(fd, F_GETFL)) < 0 || fcntl(fd, F_SETFL, r | O_NONBLOCK) != 0) {
+			log_msg(LOG_ERR, "LISTEN_FDS: fd %d cannot be made non-blocking", fd);
+			return -1;
+		}
 		L.lfd[L.nl++] = fd;
 	}
 	/* no program run for a user should think these are meant for it */
