@@ -134,6 +134,8 @@
  * that one flooding source cannot lock out a login from anywhere else. */
 #define DB_MAX_UNAUTH_CLIENTS 30
 #define DB_MAX_UNAUTH_PER_IP 5
+/* Connections the listener accepts per wakeup (one poll for a burst, not one each). */
+#define DB_ACCEPT_BURST 8
 /* Prefix lengths that group addresses into one network for the choice above: what one
  * host, or one customer behind a provider, usually has. */
 #define DB_UNAUTH_NET4_BITS  24

@@ -37,7 +37,6 @@
 #include "server.h"
 
 #define LISTEN_BACKLOG 20
-#define ACCEPT_BURST 8 /* connections accepted per wakeup of the listener */
 #define MAX_SOCKETS (2 * DB_MAX_LISTEN) /* an address may resolve to IPv4 and IPv6 */
 
 /* A peer address as sockaddr_numeric writes it: IPv6 text, '%' and an interface name at
@@ -624,7 +623,7 @@ static int accept_one(int lfd)
 	return 1;
 }
 
-/* The listening socket is readable: take what is waiting, up to ACCEPT_BURST, in one
+/* The listening socket is readable: take what is waiting, up to DB_ACCEPT_BURST, in one
  * wakeup (a burst costs one poll, not one each). The socket is non-blocking. */
 static void on_accept(void *arg, int lfd, short rev)
 {
@@ -632,7 +631,7 @@ static void on_accept(void *arg, int lfd, short rev)
 
 	(void)arg;
 	(void)rev;
-	for (i = 0; i < ACCEPT_BURST && accept_one(lfd); i++)
+	for (i = 0; i < DB_ACCEPT_BURST && accept_one(lfd); i++)
 		;
 }
 
