@@ -9,7 +9,8 @@
 #   make SAN=1        with ASan+UBSan, not stripped (build/san/): make check runs part of
 #                     the interop suite against it
 #   make MINIMAL=1    static, server only: curve25519, ed25519, chacha20-poly1305,
-#                     public-key auth, numeric addresses (no DNS) (build/minimal/)
+#                     public-key auth, numeric addresses (no DNS), no forwarding
+#                     (build/minimal/)
 #   make size         bytes per module and per library in the static binary
 #   make STATIC=1 LTO=1   the static binary with link-time optimization (build/static-lto)
 #   make check        unit tests (ASan+UBSan), interop tests against the dynamic and
