@@ -149,7 +149,7 @@ static void listen_on(const char *spec)
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_PASSIVE;
 	if ((r = resolve(h, port, &hints, &res))) {
-		log_msg(LOG_WARNING, "Failed listening on '%s': %s", spec, gai_strerror(r));
+		log_msg(LOG_WARNING, "Failed listening on '%s': %s", spec, resolve_strerror(r));
 		return;
 	}
 	for (ai = res; ai && L.nl < MAX_SOCKETS; ai = ai->ai_next) {
