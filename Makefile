@@ -119,7 +119,15 @@ ifneq ($(SAN),1)
 LAYOUT   ?= contrib/layout/hot.ld
 endif
 ifneq ($(LAYOUT),)
-LDFLAGS  += -Wl,-T,$(LAYOUT)
+LAYOUT_LD := $(LAYOUT)
+endif
+# The static builds link $(BUILD)/layout.ld instead: the same with the read-only data
+# moved into the first segment (contrib/layout/rodata-first.ld says why).
+ifeq ($(STATIC),1)
+LAYOUT_LD := $(BUILD)/layout.ld
+endif
+ifneq ($(LAYOUT_LD),)
+LDFLAGS  += -Wl,-T,$(LAYOUT_LD)
 endif
 # MINIMAL: the options.h switches a small server-only binary leaves out.
 ifeq ($(MINIMAL),1)
@@ -181,7 +189,11 @@ $(shell mkdir -p $(BUILD) && { [ "$$(cat $(FLAGS_STAMP) 2>/dev/null)" = '$(FLAGS
 $(MUSL_LIBC1)/libc.a: $(MUSL_LIBC)
 	@mkdir -p $(dir $@)
 	objcopy --set-section-alignment '.text*=1' $< $@.tmp && mv $@.tmp $@
-$(BUILD)/dropbearmulti: $(OBJS) $(DEPS) $(LINK_DEPS) $(FLAGS_STAMP) $(LAYOUT)
+$(BUILD)/layout.ld: $(LAYOUT) contrib/layout/rodata-first.ld
+	@mkdir -p $(dir $@)
+	{ $(if $(LAYOUT),sed 's/^INSERT AFTER \.rodata;$$/INSERT AFTER .relr.dyn;/' $(LAYOUT) &&) \
+		cat contrib/layout/rodata-first.ld; } >$@.tmp && mv $@.tmp $@
+$(BUILD)/dropbearmulti: $(OBJS) $(DEPS) $(LINK_DEPS) $(FLAGS_STAMP) $(LAYOUT_LD)
 	$(CC) $(CFLAGS) -o $@ $(OBJS) $(LDFLAGS) $(DYN_LDFLAGS) $(BIN_LIBS)
 
 $(FACES:%=$(BUILD)/%): | $(BUILD)/dropbearmulti
