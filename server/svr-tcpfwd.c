@@ -9,7 +9,7 @@
  * forwarded-tcpip channel to the client.
  *
  * Without DB_SVR_LOCALTCPFWD / DB_SVR_REMOTETCPFWD (options.h) the request is refused as
- * -j / -k refuse it, and none of the forwarding code is linked. */
+ * -j / -k refuse it, and the code that would serve it is not built. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
