@@ -121,8 +121,10 @@ endif
 ifneq ($(LAYOUT),)
 LAYOUT_LD := $(LAYOUT)
 endif
-# The static builds link $(BUILD)/layout.ld instead: the same with the read-only data
-# moved into the first segment (contrib/layout/rodata-first.ld says why).
+# The static builds link $(BUILD)/layout.ld instead: the same (nothing with LAYOUT=) with
+# the read-only data moved into the first segment (contrib/layout/rodata-first.ld says
+# why): MINIMAL -4 kB, full -8 kB; tests/bench/memory.py, static against the same code
+# linked with hot.ld alone (RUNS=3 N=10): idle RSS 492 -> 436 kB, RSS/session 600 -> 583.
 ifeq ($(STATIC),1)
 LAYOUT_LD := $(BUILD)/layout.ld
 endif
