@@ -26,23 +26,36 @@
 #define svr_setgroups setgroups
 #define svr_fork fork
 #else
+/* 32-bit x86, ARM and others keep the old 16-bit-id calls under the plain names and the
+ * full ones under *32: a uid past 65535 must never be truncated */
+#ifdef SYS_setuid32
+#define SVR_NR_SETUID SYS_setuid32
+#define SVR_NR_SETGID SYS_setgid32
+#define SVR_NR_SETRESUID SYS_setresuid32
+#define SVR_NR_SETGROUPS SYS_setgroups32
+#else
+#define SVR_NR_SETUID SYS_setuid
+#define SVR_NR_SETGID SYS_setgid
+#define SVR_NR_SETRESUID SYS_setresuid
+#define SVR_NR_SETGROUPS SYS_setgroups
+#endif
 #define svr_fork _Fork
 static inline int svr_setuid(uid_t uid)
 {
-	return (int)syscall(SYS_setuid, uid);
+	return (int)syscall(SVR_NR_SETUID, uid);
 }
 static inline int svr_setgid(gid_t gid)
 {
-	return (int)syscall(SYS_setgid, gid);
+	return (int)syscall(SVR_NR_SETGID, gid);
 }
 /* seteuid(2) is setresuid(-1, euid, -1), as musl's */
 static inline int svr_seteuid(uid_t euid)
 {
-	return (int)syscall(SYS_setresuid, (uid_t)-1, euid, (uid_t)-1);
+	return (int)syscall(SVR_NR_SETRESUID, (uid_t)-1, euid, (uid_t)-1);
 }
 static inline int svr_setgroups(size_t n, const gid_t *g)
 {
-	return (int)syscall(SYS_setgroups, n, g);
+	return (int)syscall(SVR_NR_SETGROUPS, n, g);
 }
 #endif
 
