@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
-#include <limits.h>
 #include <pwd.h>
 #include <shadow.h>
 #include <stdint.h>
@@ -247,11 +246,12 @@ static int set_user_groups(const char *user, gid_t base)
 	return r;
 }
 #else
-/* musl's initgroups(3) (its NGROUPS_MAX of 32 groups included), with svr_setgroups */
+/* initgroups(3) with svr_setgroups, for up to DB_MAX_GROUPS groups (musl's own
+ * initgroups stops at its NGROUPS_MAX of 32: a user in more groups could not log in) */
 static int set_user_groups(const char *user, gid_t base)
 {
-	gid_t g[NGROUPS_MAX];
-	int n = NGROUPS_MAX;
+	gid_t g[DB_MAX_GROUPS];
+	int n = DB_MAX_GROUPS;
 
 	if (getgrouplist(user, base, g, &n) < 0)
 		return -1;
