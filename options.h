@@ -6,7 +6,8 @@
 
 /* make MINIMAL=1 (-DDB_MINIMAL=1): a small server-only binary with mlkem768x25519 and
  * curve25519, ed25519, chacha20-poly1305 and public-key authentication only, numeric
- * addresses only (DB_DNS). The Makefile leaves out the
+ * addresses only (DB_DNS), no forwarding of any kind (DB_SVR_*FWD, DB_STREAMLOCAL,
+ * DB_X11FWD: refused). The Makefile leaves out the
  * client, dropbearkey and dropbearconvert faces; the switches below marked DB_FULL go. */
 #ifndef DB_MINIMAL
 #define DB_MINIMAL 0
@@ -270,6 +271,25 @@
 
 /* ---- forwarding (common/fwdspec.c, server/svr-tcpfwd.c, server/svr-agentfwd.c,
  * client/cli-tcpfwd.c, client/cli-agentfwd.c, client/cli-proxy.c) */
+/* The server's forwarding kinds (Dropbear's DROPBEAR_SVR_LOCALTCPFWD, _REMOTETCPFWD,
+ * _AGENTFWD). One left out is refused the standard way, as -j / -k / no-agent-forwarding
+ * refuse it: direct-tcpip (ssh -L, -W) with CHANNEL_OPEN_FAILURE "administratively
+ * prohibited", tcpip-forward (ssh -R) with REQUEST_FAILURE, auth-agent-req@openssh.com
+ * (ssh -A) with CHANNEL_FAILURE; the session goes on. authorized_keys options about them
+ * (permitopen, no-port-forwarding, ...) still parse. Costs in the MINIMAL static
+ * binary (bytes make size counts, one switch on vs all three off): local +2,726, remote
+ * +5,164, agent +3,432 (musl's mkdtemp and umask included); all three +8,941 (they
+ * share fwdnet.c), the file 186,856 -> 195,048. Full static build, all three on vs off:
+ * +3,732 bytes of text+data (the client's forwarding keeps fwdnet.c and fwdspec.c). */
+#ifndef DB_SVR_LOCALTCPFWD
+#define DB_SVR_LOCALTCPFWD    DB_FULL
+#endif
+#ifndef DB_SVR_REMOTETCPFWD
+#define DB_SVR_REMOTETCPFWD   DB_FULL
+#endif
+#ifndef DB_SVR_AGENTFWD
+#define DB_SVR_AGENTFWD       DB_FULL
+#endif
 /* Longest host name or address kept from a -L/-R spec, a forwarding request or a
  * permitopen/permitlisten option: a DNS name is at most 253 characters (RFC 1035 2.3.4). */
 #define DB_MAX_FWD_HOST       256

@@ -150,3 +150,14 @@ int resolve_numeric(const char *host, const char *port, const struct addrinfo *h
 	*res = head;
 	return 0;
 }
+
+const char *resolve_numeric_strerror(int err)
+{
+	switch (err) {
+	case EAI_NONAME: return "Name does not resolve";
+	case EAI_SERVICE: return "Unrecognized service";
+	case EAI_FAMILY: return "Unrecognized address family or invalid length";
+	case EAI_MEMORY: return "Out of memory";
+	default: return "Unknown error";
+	}
+}

@@ -19,13 +19,18 @@
 int resolve_numeric(const char *host, const char *port, const struct addrinfo *hints,
                     struct addrinfo **res);
 void resolve_free_numeric(struct addrinfo *res);
+/* gai_strerror() of resolve_numeric's errors, with musl's texts: musl's gai_strerror
+ * would link its table of every EAI_* (331 bytes) for these four. */
+const char *resolve_numeric_strerror(int err);
 
 #if DB_DNS
 #define resolve(h, p, hints, res) getaddrinfo(h, p, hints, res)
 #define resolve_free(res) freeaddrinfo(res)
+#define resolve_strerror(err) gai_strerror(err)
 #else
 #define resolve(h, p, hints, res) resolve_numeric(h, p, hints, res)
 #define resolve_free(res) resolve_free_numeric(res)
+#define resolve_strerror(err) resolve_numeric_strerror(err)
 #endif
 
 #endif

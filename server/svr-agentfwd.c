@@ -6,7 +6,8 @@
  * as this process already runs as the user) with a listening socket in it; the session's
  * children find it in SSH_AUTH_SOCK. Each connection to it becomes a channel to the client,
  * whose agent answers. The socket and directory go when the session ends or the process
- * exits. */
+ * exits. Without DB_SVR_AGENTFWD (options.h) none of this is built: the request is not
+ * in svr_sess_reqs and fails as any unknown session request does. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,8 @@
 #include "fwdnet.h"
 #include "log.h"
 #include "svr-fwd.h"
+
+#if DB_SVR_AGENTFWD
 
 static const struct chan_type chan_agent = {
         .name = "auth-agent@openssh.com",
@@ -107,3 +110,4 @@ const char *svr_agent_sock(void)
 {
 	return agent.active ? agent.sock : NULL;
 }
+#endif /* DB_SVR_AGENTFWD */

@@ -26,6 +26,7 @@
 #include "key.h"
 #include "log.h"
 #include "svr-auth.h"
+#include "svr-sys.h"
 #include "util.h"
 
 /* The lookup's buffers (~33 KB): mapped for one lookup and unmapped after it, so that
@@ -105,7 +106,7 @@ static FILE *open_as_user(struct lookup *L, const struct svr_user *u, const char
 	gid_t ogid;
 	FILE *f = NULL;
 
-	if (geteuid() == 0 && (nsaved < 0 || setgroups(1, &u->gid) != 0))
+	if (geteuid() == 0 && (nsaved < 0 || svr_setgroups(1, &u->gid) != 0))
 		return NULL;
 	ogid = (gid_t)setfsgid(u->gid);
 	ouid = (uid_t)setfsuid(u->uid);
@@ -128,7 +129,7 @@ static FILE *open_as_user(struct lookup *L, const struct svr_user *u, const char
 	}
 	setfsuid(ouid);
 	setfsgid(ogid);
-	if (geteuid() == 0 && setgroups((size_t)nsaved, saved) != 0) {
+	if (geteuid() == 0 && svr_setgroups((size_t)nsaved, saved) != 0) {
 		if (f)
 			fclose(f);
 		f = NULL;

@@ -23,6 +23,7 @@
 #include "err.h"
 #include "log.h"
 #include "svr-session.h"
+#include "svr-sys.h"
 #if DB_X11FWD
 #include "svr-fwd.h"
 #endif
@@ -284,7 +285,7 @@ static int start(struct conn *c, struct chansess *s, const struct sess_cmd *k)
 		log_msg(LOG_WARNING, "cannot make pipes: %s", strerror(errno));
 		goto fail;
 	}
-	pid = fork();
+	pid = svr_fork();
 	if (pid < 0) {
 		log_msg(LOG_WARNING, "cannot fork: %s", strerror(errno));
 		goto fail;

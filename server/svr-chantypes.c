@@ -17,7 +17,9 @@ const struct chan_type *const svr_chantypes[] = {
 
 /* Tried for a session request none of svr-chansession.c's names match. */
 const struct svr_sess_req svr_sess_reqs[] = {
+#if DB_SVR_AGENTFWD
         {"auth-agent-req@openssh.com", svr_agent_req},
+#endif
 #if DB_X11FWD
         {"x11-req", svr_x11_req},
 #endif

@@ -16,7 +16,8 @@
 #include "channel.h"
 #include "server.h"
 
-/* The row for the server's channel type table (svr-chantypes.c). */
+/* The row for the server's channel type table (svr-chantypes.c); without
+ * DB_SVR_LOCALTCPFWD one that refuses every open. */
 extern const struct chan_type svr_chan_direct_tcpip;
 
 #if DB_STREAMLOCAL
@@ -44,11 +45,12 @@ void svr_x11_end(struct svr_x11 *x);
 void svr_x11_cleanup(void);
 #endif
 
-/* The server's chan_table.global_request: tcpip-forward, cancel-tcpip-forward; every
- * other request fails. */
+/* The server's chan_table.global_request: tcpip-forward, cancel-tcpip-forward (with
+ * DB_SVR_REMOTETCPFWD); every other request fails. */
 int svr_fwd_global_request(struct chan_table *t, const char *name, int want_reply, struct buf *b,
                            struct buf *reply);
 
+#if DB_SVR_AGENTFWD
 /* auth-agent-req@openssh.com on the session channel ch (a svr_sess_reqs row): the
  * listening socket is made on the first request, and ch's child gets SSH_AUTH_SOCK.
  * 1 when agent forwarding is on, 0 when refused (no-agent-forwarding, or the socket
@@ -58,7 +60,8 @@ int svr_agent_req(struct conn *c, struct channel *ch, int want_reply, struct buf
 const char *svr_agent_sock(void);
 /* Removes the socket and its directory (session end); also runs at exit. */
 void svr_agent_cleanup(void);
-#ifdef DB_FUZZ
+#endif
+#if defined(DB_FUZZ) && DB_SVR_REMOTETCPFWD
 void svr_tcpfwd_fuzz_reset(void); /* the fuzzing build only */
 #endif
 

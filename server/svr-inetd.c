@@ -25,6 +25,7 @@
 #include "fwdnet.h"
 #include "log.h"
 #include "server.h"
+#include "svr-sys.h"
 
 #define RELAY_CHUNK 16384
 
@@ -86,7 +87,7 @@ static int pipes_to_socket(void)
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) != 0)
 		return -1;
-	pid = fork();
+	pid = svr_fork();
 	if (pid < 0) {
 		close(sp[0]);
 		close(sp[1]);

@@ -35,6 +35,7 @@
 #include "loop.h"
 #include "resolve.h"
 #include "server.h"
+#include "svr-sys.h"
 
 #define LISTEN_BACKLOG 20
 #define MAX_SOCKETS (2 * DB_MAX_LISTEN) /* an address may resolve to IPv4 and IPv6 */
@@ -148,7 +149,7 @@ static void listen_on(const char *spec)
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_PASSIVE;
 	if ((r = resolve(h, port, &hints, &res))) {
-		log_msg(LOG_WARNING, "Failed listening on '%s': %s", spec, gai_strerror(r));
+		log_msg(LOG_WARNING, "Failed listening on '%s': %s", spec, resolve_strerror(r));
 		return;
 	}
 	for (ai = res; ai && L.nl < MAX_SOCKETS; ai = ai->ai_next) {
@@ -500,7 +501,7 @@ static void on_live(void *arg, int fd, short rev)
 		live_end(v); /* its key exchange fails; the connection ends */
 		return;
 	}
-	pid = fork();
+	pid = svr_fork();
 	if (pid == 0) {
 		close(rp[0]);
 		close_listener_fds(v->sfd, rp[1]);
@@ -593,7 +594,7 @@ static int accept_one(int lfd)
 #if DB_REEXEC
 	pid = reexec(fd, peer, p[1], sp[1]);
 #endif
-	if (pid < 0 && (pid = fork()) == 0) {
+	if (pid < 0 && (pid = svr_fork()) == 0) {
 		free(lv);
 		close(p[0]);
 		close(sp[0]);
@@ -652,7 +653,7 @@ static void on_sigpipe(void *arg, int fd, short rev)
 			if (L.kids[i].fd >= 0 && L.kids[i].pid == pid)
 				L.kids[i].pid = 0;
 	}
-	if (term_sig && L.live && !L.draining && fork() == 0) {
+	if (term_sig && L.live && !L.draining && svr_fork() == 0) {
 		/* The connections that are left keep their signer: this child keeps the keys
 		 * (and their utmp records) until the last of them is gone, without listening:
 		 * a new daemon can bind the ports now. */
@@ -752,6 +753,26 @@ static void write_pidfile(const char *path)
 	if (fclose(f) == 0)
 		L.pidfile = path;
 }
+
+#if !defined(__GLIBC__)
+/* musl's daemon(0, 1) (to "/", fork, setsid, fork again: no longer a session leader,
+ * so no terminal can become ours), with svr_fork: its own fork would link the rest. */
+static int daemon_musl(void)
+{
+	pid_t pid;
+
+	if (chdir("/") != 0 || (pid = svr_fork()) < 0)
+		return -1;
+	if (pid)
+		_exit(0);
+	if (setsid() < 0 || (pid = svr_fork()) < 0)
+		return -1;
+	if (pid)
+		_exit(0);
+	return 0;
+}
+#define daemon(nochdir, noclose) daemon_musl()
+#endif
 
 static int daemonize(int keep_stderr)
 {

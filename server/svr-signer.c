@@ -39,6 +39,7 @@
 #include "err.h"
 #include "log.h"
 #include "server.h"
+#include "svr-sys.h"
 #include "util.h"
 
 #define OP_PUBKEY 1
@@ -309,7 +310,7 @@ int signer_start(struct hostkeys *hk, const int *close_fds, int nclose, int *fd,
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
 		return ERR_IO;
-	pid = fork();
+	pid = svr_fork();
 	if (pid < 0) {
 		close(sv[0]);
 		close(sv[1]);

@@ -6,7 +6,10 @@
  * no-port-forwarding or permitlisten says no; without -a only on loopback, whatever
  * address the client asked for (Dropbear's and OpenSSH's GatewayPorts=no default), and
  * ports below 1024 only for root. Each connection to such a port becomes a
- * forwarded-tcpip channel to the client. */
+ * forwarded-tcpip channel to the client.
+ *
+ * Without DB_SVR_LOCALTCPFWD / DB_SVR_REMOTETCPFWD (options.h) the request is refused as
+ * -j / -k refuse it, and the code that would serve it is not built. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +22,7 @@
 #include "log.h"
 #include "svr-fwd.h"
 
+#if DB_SVR_REMOTETCPFWD
 /* Remote forwardings of this connection. One connection per process (svr_conn_run), so
  * this is the connection's state. */
 static struct fwd_listener *rfwd[DB_MAX_SVR_LISTENERS];
@@ -38,7 +42,9 @@ void svr_tcpfwd_fuzz_reset(void)
 		}
 }
 #endif
+#endif /* DB_SVR_REMOTETCPFWD */
 
+#if DB_SVR_LOCALTCPFWD
 static int direct_open(struct conn *c, struct channel *ch, struct buf *extra)
 {
 	const struct svr_restrict *rs = &c->srv->restrict_;
@@ -75,6 +81,25 @@ const struct chan_type svr_chan_direct_tcpip = {
         .open = direct_open,
         .cleanup = fwd_chan_cleanup,
 };
+#else
+/* Not built in: refused as -j refuses it (a client reports "administratively
+ * prohibited" and goes on), not as an unknown channel type. */
+static int direct_open(struct conn *c, struct channel *ch, struct buf *extra)
+{
+	(void)c;
+	(void)extra;
+	log_msg(LOG_INFO, "direct-tcpip refused: local forwarding not built in");
+	snprintf(ch->fail_text, sizeof(ch->fail_text), "port forwarding disabled");
+	return SSH_OPEN_ADMINISTRATIVELY_PROHIBITED;
+}
+
+const struct chan_type svr_chan_direct_tcpip = {
+        .name = "direct-tcpip",
+        .open = direct_open,
+};
+#endif /* DB_SVR_LOCALTCPFWD */
+
+#if DB_SVR_REMOTETCPFWD
 
 static const struct chan_type chan_forwarded_tcpip = {
         .name = "forwarded-tcpip",
@@ -204,6 +229,7 @@ static int cancel_forward(struct buf *b)
 	dbg(1, "cancelled remote forwarding %s:%u", addr, (unsigned)port);
 	return 1;
 }
+#endif /* DB_SVR_REMOTETCPFWD */
 
 int svr_fwd_global_request(struct chan_table *t, const char *name, int want_reply, struct buf *b,
                            struct buf *reply)
@@ -216,10 +242,17 @@ int svr_fwd_global_request(struct chan_table *t, const char *name, int want_repl
 			return r;
 	}
 #endif
+#if DB_SVR_REMOTETCPFWD
 	if (strcmp(name, "tcpip-forward") == 0)
 		return tcpip_forward(t, b, reply);
 	if (strcmp(name, "cancel-tcpip-forward") == 0)
 		return cancel_forward(b);
+#else
+	(void)t;
+	(void)reply;
+	if (strcmp(name, "tcpip-forward") == 0)
+		log_msg(LOG_INFO, "tcpip-forward refused: remote forwarding not built in");
+#endif
 	/* keepalive@openssh.com, no-more-sessions@openssh.com and the rest: RFC 4254 4
 	 * says to fail what we do not know; OpenSSH's keepalive only wants an answer. */
 	dbg(2, "global request '%s' refused", name);

@@ -17,6 +17,7 @@
 #include "err.h"
 #include "log.h"
 #include "svr-auth.h"
+#include "svr-sys.h"
 #include "util.h"
 
 static int copy_str(char *dst, size_t dsz, const char *src)
@@ -238,16 +239,23 @@ static int set_user_groups(const char *user, gid_t base)
 	if (r == 0 && (!WIFEXITED(st) || WEXITSTATUS(st) != 0))
 		r = -1;
 	if (r == 0)
-		r = setgroups((size_t)n, g);
+		r = svr_setgroups((size_t)n, g);
 	free(g);
 	if (r != 0 && errno == 0)
 		errno = EIO;
 	return r;
 }
 #else
+/* initgroups(3) with svr_setgroups, for up to DB_MAX_GROUPS groups (musl's own
+ * initgroups stops at its NGROUPS_MAX of 32: a user in more groups could not log in) */
 static int set_user_groups(const char *user, gid_t base)
 {
-	return initgroups(user, base);
+	gid_t g[DB_MAX_GROUPS];
+	int n = DB_MAX_GROUPS;
+
+	if (getgrouplist(user, base, g, &n) < 0)
+		return -1;
+	return svr_setgroups((size_t)n, g);
 }
 #endif
 
@@ -261,16 +269,16 @@ int svr_user_become(const struct svr_user *u)
 		log_msg(LOG_ERR, "groups of '%s': %s", u->name, strerror(errno));
 		return ERR_IO;
 	}
-	if (setgid(u->gid) != 0 || getgid() != u->gid || getegid() != u->gid) {
+	if (svr_setgid(u->gid) != 0 || getgid() != u->gid || getegid() != u->gid) {
 		log_msg(LOG_ERR, "setgid(%d): %s", (int)u->gid, strerror(errno));
 		return ERR_IO;
 	}
-	if (setuid(u->uid) != 0 || getuid() != u->uid || geteuid() != u->uid) {
+	if (svr_setuid(u->uid) != 0 || getuid() != u->uid || geteuid() != u->uid) {
 		log_msg(LOG_ERR, "setuid(%d): %s", (int)u->uid, strerror(errno));
 		return ERR_IO;
 	}
 	/* the drop must be for good: no way back to root */
-	if (u->uid != 0 && (setuid(0) == 0 || seteuid(0) == 0)) {
+	if (u->uid != 0 && (svr_setuid(0) == 0 || svr_seteuid(0) == 0)) {
 		log_msg(LOG_ERR, "privileges could be regained after setuid(%d)", (int)u->uid);
 		return ERR_IO;
 	}

@@ -34,6 +34,7 @@
 #include "fwdnet.h"
 #include "log.h"
 #include "svr-session.h"
+#include "svr-sys.h"
 #include "util.h"
 #include "x11proto.h"
 
@@ -131,7 +132,7 @@ static void run_xauth(const char *const *args, const char *input, const int *kee
 	argv[i + 1] = NULL;
 	if (input && pipe2(p, O_CLOEXEC) != 0)
 		return;
-	pid = fork();
+	pid = svr_fork();
 	if (pid == 0) {
 		dn = open("/dev/null", O_RDWR | O_CLOEXEC);
 		if (input)

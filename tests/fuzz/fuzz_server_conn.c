@@ -264,14 +264,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fz_armed = 0;
 	log_fuzz_reset();
 	/* what the process's exit would have ended: the forwardings, the agent socket */
+#if DB_SVR_AGENTFWD
 	svr_agent_cleanup();
+#endif
+#if DB_STREAMLOCAL
 	svr_streamlocal_cleanup();
+#endif
 #if DB_X11FWD
 	fz_cleaning = 1;
 	svr_x11_cleanup(); /* before the harness frees the displays it still lists */
 	fz_cleaning = 0;
 #endif
+#if DB_SVR_REMOTETCPFWD
 	svr_tcpfwd_fuzz_reset();
+#endif
 	conn_free(&c);
 	loop_free(loop);
 	buf_free(&in);

@@ -8,6 +8,7 @@ absolute deadline), never as an upper bound or a comparison: such assertions can
 flake on a slow machine. Every test uses a throwaway user (home under /tmp) and servers
 on 127.0.0.1 killed at teardown; OpenSSH's ssh runs with -F /dev/null.
 """
+import contextlib
 import os
 import re
 import socket
@@ -182,6 +183,24 @@ def test_session_supplementary_groups(start, ukey, tmp_path):
             finally:
                 p.kill()
                 p.wait()
+
+
+def test_session_many_supplementary_groups(start, ukey, tmp_path):
+    """A user in 40 supplementary groups gets all of them: more than musl's NGROUPS_MAX
+    of 32, at which its initgroups(3) gives up (the static build sets the groups itself,
+    up to DB_MAX_GROUPS)."""
+    with contextlib.ExitStack() as stack:
+        groups = [stack.enter_context(throwaway_group()) for _ in range(40)]
+        u = stack.enter_context(throwaway_user(groups=groups))
+        u.authorize(ukey["good"][1])
+        s = start()
+        r = run(["ssh", "-F", "/dev/null", "-o", "UserKnownHostsFile=" + str(tmp_path / "kh"),
+                 "-o", "StrictHostKeyChecking=accept-new", "-o", "BatchMode=yes",
+                 "-o", "IdentitiesOnly=yes", "-o", "IdentityAgent=none", "-i",
+                 ukey["good"][0], "-p", str(s.port), "%s@127.0.0.1" % u.name, "id -Gn"],
+                env=dict(os.environ, HOME=str(tmp_path)))
+        assert r.returncode == 0, (r.stderr, s.log())
+        assert set(groups) <= set(r.stdout.decode().split()), (r.stdout, s.log())
 
 
 def test_pty_session_fds(start, user, ukey, tmp_path):

@@ -1,13 +1,16 @@
 """make MINIMAL=1: the server-only static binary (build/minimal/dropbearmulti, or
 $DBMULTI_MINIMAL) with OpenSSH's ssh: curve25519, ed25519, chacha20-poly1305 and
-public-key authentication work; everything else is refused or absent."""
+public-key authentication work; everything else is refused or absent, forwarding
+(-L, -W, -R, -A) refused the standard way while the session goes on."""
 import os
+import socket
 import subprocess
 
 import pytest
 
 import conftest
-from conftest import ROOT, Server, run
+from conftest import ROOT, Server, free_port, run
+from fwdhelpers import listening, wait_for
 from users import can_create_users, throwaway_user
 
 MIN = os.environ.get("DBMULTI_MINIMAL") or os.path.join(ROOT, "build", "minimal",
@@ -40,17 +43,30 @@ def muser(tmp_path):
         yield u
 
 
-def ssh(port, user, *opts, password=None):
+LOGIN = "echo minimal-$(id -un)"
+
+
+def ssh_cmd(port, user, *opts, password=None, command=LOGIN, agent=False):
     cmd = ["ssh", "-v", "-F", "/dev/null", "-o", "UserKnownHostsFile=/dev/null",
            "-o", "StrictHostKeyChecking=no", "-o", "IdentitiesOnly=yes",
-           "-o", "IdentityAgent=none", "-o", "ConnectTimeout=10",
-           "-o", "NumberOfPasswordPrompts=1"] + list(opts)
+           "-o", "ConnectTimeout=10", "-o", "NumberOfPasswordPrompts=1"] + list(opts)
+    if not agent:
+        cmd += ["-o", "IdentityAgent=none"]
     if password is None:
         cmd += ["-o", "BatchMode=yes", "-i", user.key]
-    cmd += ["-p", str(port), "%s@127.0.0.1" % user.name, "echo minimal-$(id -un)"]
+    cmd += ["-p", str(port), "%s@127.0.0.1" % user.name]
+    if command is not None:
+        cmd.append(command)
     if password is not None:
         cmd = ["sshpass", "-p", password] + cmd
-    r = subprocess.run(cmd, capture_output=True, timeout=40, stdin=subprocess.DEVNULL)
+    return cmd
+
+
+def ssh(port, user, *opts, password=None, command=LOGIN, env=None):
+    cmd = ssh_cmd(port, user, *opts, password=password, command=command,
+                  agent=env is not None)
+    r = subprocess.run(cmd, capture_output=True, timeout=40, stdin=subprocess.DEVNULL,
+                       env=env)
     return r.returncode, r.stderr.decode("utf-8", "replace") + r.stdout.decode()
 
 
@@ -96,45 +112,72 @@ def test_minimal_text_host_key_skipped(tmp_path):
     assert "No host keys available" in r.stderr, r.stderr
 
 
-def test_minimal_numeric_forwarding(minsrv, muser):
-    """Without DB_DNS (MINIMAL) forwarding targets are numeric: an IP address and
-    localhost connect (ssh -W, direct-tcpip); a host name is refused with the channel,
-    the connection and the server go on."""
-    import socket
-    import threading
-    lsock = socket.socket()
-    lsock.bind(("127.0.0.1", 0))
-    lsock.listen(4)
-    lsock.settimeout(30)
-    port = lsock.getsockname()[1]
-
-    def serve():
-        for _ in range(2):
-            try:
-                c, _ = lsock.accept()
-            except OSError:
-                return
-            c.sendall(b"hello-from-target\n")
-            c.close()
-    t = threading.Thread(target=serve, daemon=True)
-    t.start()
-    base = ["ssh", "-F", "/dev/null", "-o", "UserKnownHostsFile=/dev/null",
-            "-o", "StrictHostKeyChecking=no", "-o", "IdentitiesOnly=yes",
-            "-o", "IdentityAgent=none", "-o", "ConnectTimeout=10", "-o", "BatchMode=yes",
-            "-i", muser.key, "-p", str(minsrv.port)]
+def test_minimal_local_forwarding_refused(minsrv, muser):
+    """Without DB_SVR_LOCALTCPFWD a direct-tcpip channel (ssh -L, -W) gets
+    CHANNEL_OPEN_FAILURE "administratively prohibited": ssh closes the forwarded
+    connection and the session goes on."""
+    lport = free_port()
+    cmd = ssh_cmd(minsrv.port, muser, "-L", "%d:127.0.0.1:%d" % (lport, minsrv.port),
+                  command="cat >/dev/null; " + LOGIN)
+    p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, start_new_session=True)
     try:
-        for target in ("127.0.0.1", "localhost"):
-            r = subprocess.run(base + ["-W", "%s:%d" % (target, port),
-                                       "%s@127.0.0.1" % muser.name],
-                               capture_output=True, timeout=40, stdin=subprocess.DEVNULL)
-            assert b"hello-from-target" in r.stdout, (target, r.stderr, minsrv.log())
-        r = subprocess.run(base + ["-W", "name.invalid:%d" % port,
-                                   "%s@127.0.0.1" % muser.name],
-                           capture_output=True, timeout=40, stdin=subprocess.DEVNULL)
-        assert r.returncode != 0 and b"hello-from-target" not in r.stdout
-        assert b"open failed" in r.stderr, r.stderr
+        assert wait_for(lambda: listening(lport), timeout=20), minsrv.log()
+        with socket.create_connection(("127.0.0.1", lport), timeout=20) as s:
+            try:
+                data = s.recv(100)
+            except ConnectionResetError:
+                data = b""
+            assert data == b""
+        assert minsrv.wait_log("direct-tcpip refused: local forwarding not built in")
+        out, err = p.communicate(b"", timeout=30)  # the command ends with its stdin
     finally:
-        lsock.close()
-        t.join(timeout=10)
+        if p.poll() is None:
+            os.killpg(p.pid, 9)
+            p.wait(timeout=5)
+    assert p.returncode == 0 and b"minimal-" + muser.name.encode() in out, err
+    assert b"administratively prohibited: port forwarding disabled" in err, err
+    rc, out = ssh(minsrv.port, muser, "-W", "127.0.0.1:%d" % minsrv.port, command=None)
+    assert rc != 0 and "administratively prohibited" in out, out
+    rc, out = ssh(minsrv.port, muser)
+    assert rc == 0 and "minimal-" + muser.name in out, out + minsrv.log()
+
+
+def test_minimal_remote_forwarding_refused(minsrv, muser):
+    """Without DB_SVR_REMOTETCPFWD tcpip-forward gets REQUEST_FAILURE: ssh warns and,
+    without ExitOnForwardFailure, runs the command; nothing listens."""
+    rport = free_port()
+    rc, out = ssh(minsrv.port, muser, "-R", "%d:127.0.0.1:%d" % (rport, minsrv.port))
+    assert rc == 0 and "minimal-" + muser.name in out, out + minsrv.log()
+    assert "remote port forwarding failed for listen port %d" % rport in out, out
+    assert not listening(rport)
+    assert minsrv.wait_log("tcpip-forward refused: remote forwarding not built in")
+
+
+def test_minimal_agent_forwarding_refused(minsrv, muser, tmp_path):
+    """Without DB_SVR_AGENTFWD auth-agent-req@openssh.com fails as an unknown session
+    request: the session runs without SSH_AUTH_SOCK."""
+    sock = str(tmp_path / "agent.sock")
+    a = subprocess.Popen(["ssh-agent", "-D", "-a", sock], stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        assert wait_for(lambda: os.path.exists(sock), timeout=10)
+        rc, out = ssh(minsrv.port, muser, "-A",
+                      command="echo agent=${SSH_AUTH_SOCK:-none}; " + LOGIN,
+                      env=dict(os.environ, SSH_AUTH_SOCK=sock))
+    finally:
+        a.kill()
+        a.wait(timeout=5)
+    assert rc == 0 and "minimal-" + muser.name in out, out + minsrv.log()
+    assert "Requesting authentication agent forwarding" in out, out
+    assert "agent=none" in out, out
+    assert minsrv.wait_log("session request 'auth-agent-req@openssh.com' refused")
+
+
+def test_minimal_forwarding_key_options(minsrv, muser):
+    """authorized_keys written for the full build (forwarding options) still logs in."""
+    with open(muser.key + ".pub") as f:
+        muser.authorize(f.read(), options='permitopen="127.0.0.1:22",permitlisten="8022",'
+                        'no-agent-forwarding,no-port-forwarding,no-X11-forwarding')
     rc, out = ssh(minsrv.port, muser)
     assert rc == 0 and "minimal-" + muser.name in out, out + minsrv.log()

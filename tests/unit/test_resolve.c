@@ -114,10 +114,21 @@ static void test_refused(void)
 	SAME("127.0.0.1", "22", "error family");
 }
 
+/* the log texts of the errors above (musl's gai_strerror texts) */
+static void test_strerror(void)
+{
+	CHECK(strcmp(resolve_numeric_strerror(EAI_NONAME), "Name does not resolve") == 0);
+	CHECK(strcmp(resolve_numeric_strerror(EAI_SERVICE), "Unrecognized service") == 0);
+	CHECK(strstr(resolve_numeric_strerror(EAI_FAMILY), "address family") != NULL);
+	CHECK(strcmp(resolve_numeric_strerror(EAI_MEMORY), "Out of memory") == 0);
+	CHECK(strcmp(resolve_numeric_strerror(12345), "Unknown error") == 0);
+}
+
 int main(void)
 {
 	RUN(test_null_host);
 	RUN(test_numeric);
 	RUN(test_refused);
+	RUN(test_strerror);
 	return harness_done("resolve");
 }
