@@ -229,8 +229,8 @@
  * the same code for these prefixes. The static build's libxcrypt is then built with
  * yescrypt alone (contrib/musl/deps.sh, from the Makefile's reading of this switch).
  * make size STATIC=1: libcrypt.a 49,846 -> 27,307 bytes, ours +3,253 (pwhash.o 3,117),
- * counted total 503,444 -> 484,158, stripped file 514,696 -> 494,216 (with LTO
- * 506,472 -> 485,992); the dynamic file stays 921,760 (Debian's libcrypt keeps all). */
+ * counted total 501,485 -> 482,199, stripped file 506,512 -> 490,128 (with LTO
+ * 502,384 -> 481,904); the dynamic file stays 921,760 (Debian's libcrypt keeps all). */
 #define DB_OWN_PWHASH         DB_AUTH_PASSWORD
 /* authorized_keys lines read per lookup, and the longest line kept: longer lines are
  * skipped whole (Dropbear's MAX_AUTHKEYS_LINES and MAX_AUTHKEYS_LINE; a 16384-bit RSA
