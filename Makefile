@@ -84,6 +84,17 @@ DYN_LDFLAGS := $(if $(filter 1,$(STATIC)),,-Wl,-z,max-page-size=0x10000 -Wl,-z,p
 MUSL_PREFIX ?= build/musl/prefix
 MUSL_DEPS   := $(MUSL_PREFIX)/.done
 ifeq ($(STATIC),1)
+# libxcrypt's hashes (contrib/musl/deps.sh): yescrypt alone when our own code checks
+# bcrypt and SHA-crypt (DB_OWN_PWHASH in options.h, read for the full build: MINIMAL,
+# which shares the libraries, has no password authentication). The choice is kept in a
+# stamp rewritten when it changes, which reruns deps.sh and so rebuilds libxcrypt.
+comma := ,
+OWN_PWHASH := $(shell printf '\043include "options.h"\n\043if DB_AUTH_PASSWORD && DB_OWN_PWHASH\nyes\n\043endif\n' | \
+                cc -E -P -I. -x c - 2>/dev/null)
+XCRYPT_HASHES := $(if $(filter yes,$(OWN_PWHASH)),yescrypt,yescrypt$(comma)sha512crypt$(comma)sha256crypt$(comma)bcrypt$(comma)bcrypt_a$(comma)bcrypt_y)
+XCRYPT_WANT := $(dir $(MUSL_PREFIX)).xcrypt-hashes
+$(shell mkdir -p $(dir $(XCRYPT_WANT)) && { [ "$$(cat $(XCRYPT_WANT) 2>/dev/null)" = '$(XCRYPT_HASHES)' ] || \
+	printf '%s\n' '$(XCRYPT_HASHES)' >$(XCRYPT_WANT); })
 # DB_OWN_PRINTF: the printf family is common/fmt.c's, not musl's (options.h says what it saves).
 DEFS     += -isystem $(MUSL_PREFIX)/include -DDB_OWN_PRINTF=1
 # No unwind tables: C without exceptions needs none, and they were 1/12 of the file.
@@ -207,8 +218,9 @@ $(BUILD)/obj/%.o: %.c $(DEPS) $(FLAGS_STAMP)
 
 -include $(OBJS:.o=.d)
 
-$(MUSL_DEPS): contrib/musl/deps.sh contrib/musl/tomcrypt_musl.h contrib/musl/tommath_musl.h
-	sh contrib/musl/deps.sh $(MUSL_PREFIX)
+$(MUSL_DEPS): contrib/musl/deps.sh contrib/musl/tomcrypt_musl.h contrib/musl/tommath_musl.h \
+              $(XCRYPT_WANT)
+	XCRYPT_HASHES=$(XCRYPT_HASHES) sh contrib/musl/deps.sh $(MUSL_PREFIX)
 
 # ---- unit tests: each tests/unit/test_*.c is one program linked against common/,
 # built with sanitizers so that a memory error fails the run.

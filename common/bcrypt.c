@@ -210,7 +210,7 @@ static const uint32_t bf_pi_s[4][256] = {
 };
 /* END tests/gen_blowfish_pi.py */
 
-static void bf_init(struct blowfish *bf)
+void blowfish_init(struct blowfish *bf)
 {
 	memcpy(bf->p, bf_pi_p, sizeof(bf->p));
 	memcpy(bf->s, bf_pi_s, sizeof(bf->s));
@@ -253,8 +253,8 @@ static uint32_t stream_word(const uint8_t *data, size_t n, size_t *j)
 /* eksblowfish ExpandKey(state, salt, key): the key is XORed into the P-array, then the
  * whole state is rewritten by encrypting a running block that absorbs the salt. With no
  * salt (data == NULL) this is Schneier's own key schedule. */
-static void bf_expand(struct blowfish *bf, const uint8_t *data, size_t datalen,
-		      const uint8_t *key, size_t keylen)
+void blowfish_expand(struct blowfish *bf, const uint8_t *data, size_t datalen,
+		     const uint8_t *key, size_t keylen)
 {
 	uint32_t l = 0, r = 0;
 	size_t i, j = 0, k;
@@ -286,8 +286,8 @@ static void bf_expand(struct blowfish *bf, const uint8_t *data, size_t datalen,
 
 void blowfish_setkey(struct blowfish *bf, const uint8_t *key, size_t keylen)
 {
-	bf_init(bf);
-	bf_expand(bf, NULL, 0, key, keylen);
+	blowfish_init(bf);
+	blowfish_expand(bf, NULL, 0, key, keylen);
 }
 
 void blowfish_encrypt(const struct blowfish *bf, uint8_t block[8])
@@ -311,11 +311,11 @@ static void bcrypt_hash(struct blowfish *bf, const uint8_t hpass[HASH_MAX_LEN],
 	size_t i, j = 0;
 	int round;
 
-	bf_init(bf);
-	bf_expand(bf, hsalt, HASH_MAX_LEN, hpass, HASH_MAX_LEN);
+	blowfish_init(bf);
+	blowfish_expand(bf, hsalt, HASH_MAX_LEN, hpass, HASH_MAX_LEN);
 	for (round = 0; round < 64; round++) {
-		bf_expand(bf, NULL, 0, hsalt, HASH_MAX_LEN);
-		bf_expand(bf, NULL, 0, hpass, HASH_MAX_LEN);
+		blowfish_expand(bf, NULL, 0, hsalt, HASH_MAX_LEN);
+		blowfish_expand(bf, NULL, 0, hpass, HASH_MAX_LEN);
 	}
 	for (i = 0; i < ARRAY_SIZE(cdata); i++)
 		cdata[i] = stream_word((const uint8_t *)magic, sizeof(magic), &j);

@@ -38,5 +38,12 @@ struct blowfish {
 void blowfish_setkey(struct blowfish *bf, const uint8_t *key, size_t keylen);
 /* Encrypts one 64-bit block in place (big-endian halves, as in the ECB test vectors). */
 void blowfish_encrypt(const struct blowfish *bf, uint8_t block[8]);
+/* The two steps of eksblowfish's setup, for bcrypt password hashes (common/pwhash.c):
+ * the state set to pi's digits, and ExpandKey(state, salt, key), the key's bytes cycled
+ * over the P-array and the salt's over the running block (salt NULL, saltlen 0: none,
+ * which is Schneier's key schedule). keylen and saltlen are at least 1. */
+void blowfish_init(struct blowfish *bf);
+void blowfish_expand(struct blowfish *bf, const uint8_t *salt, size_t saltlen,
+		     const uint8_t *key, size_t keylen);
 
 #endif

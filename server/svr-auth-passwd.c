@@ -1,13 +1,15 @@
 /* svr-auth-passwd.c: the password method (RFC 4252 section 8) and keyboard-interactive
  * carrying the same password check (RFC 4256; OpenSSH's ssh prefers it). The hash comes
- * from shadow and is checked with crypt(3); a user that does not exist, or may not log
- * in, costs a crypt() of a dummy setting of the system's default kind all the same, and
- * gets the same reply after the same delay (svr-auth.c), so that neither the reply nor
- * its timing tells which users exist. */
+ * from shadow and is checked with crypt(3): bcrypt and SHA-crypt by our own code
+ * (common/pwhash.c, DB_OWN_PWHASH), every other kind by the system's crypt_r. A user
+ * that does not exist, or may not log in, costs a hash of a dummy setting of the system's
+ * default kind all the same, and gets the same reply after the same delay (svr-auth.c),
+ * so that neither the reply nor its timing tells which users exist. */
 #include <string.h>
 
 #include "err.h"
 #include "log.h"
+#include "pwhash.h"
 #include "svr-auth.h"
 #include "util.h"
 #if DB_AUTH_PASSWORD
@@ -27,6 +29,20 @@ static int get_password(struct conn *c, const uint8_t *p, size_t n, char *pw)
 }
 
 #if DB_AUTH_PASSWORD
+_Static_assert(sizeof(((struct crypt_data *)0)->output) >= PWHASH_MAX, "crypt_data output");
+
+/* crypt(3) of pw under setting (a real hash and the dummy alike): NULL where it fails. */
+static const char *hash_pw(const char *pw, const char *setting, struct crypt_data *cd)
+{
+	const char *h;
+#if DB_OWN_PWHASH
+	if (pwhash_known(setting))
+		return pwhash_crypt(pw, setting, cd->output) == 0 ? cd->output : NULL;
+#endif
+	h = crypt_r(pw, setting, cd);
+	return h && h[0] != '*' ? h : NULL;
+}
+
 int svr_passwd_check(struct conn *c, const char *pw)
 {
 	static struct crypt_data cd; /* ~32 KB: static, wiped after use */
@@ -38,8 +54,8 @@ int svr_passwd_check(struct conn *c, const char *pw)
 
 	if (!real && !dummy[0] && !crypt_gensalt_rn(NULL, 0, NULL, 0, dummy, sizeof(dummy)))
 		memcpy(dummy, "$6$", 4); /* SHA-512 crypt if libcrypt names no default */
-	h = crypt_r(pw, real ? hash : dummy, &cd);
-	if (real && h && h[0] != '*') {
+	h = hash_pw(pw, real ? hash : dummy, &cd);
+	if (real && h) {
 		size_t n = strlen(h);
 		/* the hash's length is public (it is in the setting); its bytes are not */
 		ok = n == strlen(hash) && ct_memeq(h, hash, n);

@@ -22,8 +22,12 @@ OPT="-Os -fPIE -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tabl
 JOBS=$(nproc 2>/dev/null || echo 1)
 
 command -v $CC >/dev/null || { echo "contrib/musl/deps.sh: $CC not found (apt-get install musl-tools)" >&2; exit 1; }
+# libxcrypt's hashes: the Makefile passes yescrypt alone when our own code computes
+# bcrypt and SHA-crypt (DB_OWN_PWHASH in options.h).
+XCRYPT_HASHES=${XCRYPT_HASHES:-yescrypt,sha512crypt,sha256crypt,bcrypt,bcrypt_a,bcrypt_y}
 [ -f "$PREFIX/.done" ] && [ "$PREFIX/.done" -nt "$0" ] && [ "$PREFIX/.done" -nt "$HERE/tomcrypt_musl.h" ] &&
-	[ "$PREFIX/.done" -nt "$HERE/tommath_musl.h" ] && exit 0
+	[ "$PREFIX/.done" -nt "$HERE/tommath_musl.h" ] &&
+	[ "$(cat "$PREFIX/.xcrypt" 2>/dev/null)" = "$OPT $XCRYPT_HASHES" ] && exit 0
 
 APT="$TOP/apt"
 SRC="$TOP/src"
@@ -59,7 +63,6 @@ done_() { printf '%s\n' "$2" >"$PREFIX/.$1"; }
 # zlib: SSH's compression is the zlib format, never gzip: NO_GZIP leaves out the gzip
 # wrapper and with it crc32 and its tables (10 kB).
 ZLIB_OPT="$OPT -DNO_GZIP"
-XCRYPT_HASHES=yescrypt,sha512crypt,sha256crypt,bcrypt
 # libtomcrypt's configuration is tomcrypt_musl.h: its contents are part of the stamp.
 TOMCRYPT_CFG="$OPT $(cksum <"$HERE/tomcrypt_musl.h")"
 # libtommath's class configuration: tommath_musl.h goes after its tommath_class.h.
@@ -108,7 +111,9 @@ fi
 
 # Hashes: what current distributions write to /etc/shadow. yescrypt ($y$, Debian 11+,
 # Ubuntu 22.04+, Fedora 35+, Arch), sha512crypt ($6$, older defaults and RHEL), sha256crypt
-# ($5$) and bcrypt ($2b$, chpasswd -c BCRYPT; $2a$/$2y$ come with it). Not gost-yescrypt:
+# ($5$) and bcrypt ($2b$, chpasswd -c BCRYPT; $2a$ and $2y$ are libxcrypt's bcrypt_a and
+# bcrypt_y). With DB_OWN_PWHASH (the default) our common/pwhash.c computes all but
+# yescrypt, and XCRYPT_HASHES is yescrypt alone. Not gost-yescrypt:
 # no distribution writes it by default and its GOST hash costs tens of kB; not md5crypt
 # or DES: obsolete, and a user still holding one can be given a new password.
 if ! stamp xcrypt "$OPT $XCRYPT_HASHES"; then

@@ -602,16 +602,28 @@ def test_authkeys_pty_options(start, user, ukeys, opts, pty):
 # Every kind of hash a current distribution writes to /etc/shadow (yescrypt is Debian's
 # default since 11; sha512crypt older defaults and RHEL's; sha256crypt; bcrypt from
 # chpasswd -c BCRYPT): each must verify, in the dynamic and in the static (musl) build.
-HASH_KINDS = [("yescrypt", "$y$"), ("sha512crypt", "$6$"), ("sha256crypt", "$5$"),
-              ("bcrypt", "$2b$")]
+# yescrypt goes to the system's crypt_r, the others to our common/pwhash.c
+# (DB_OWN_PWHASH), with rounds= and bcrypt's $2a$ and $2y$ (for a password without
+# 8-bit bytes, a $2b$ hash under another of the three prefixes is that prefix's hash).
+HASH_KINDS = [("yescrypt", "yescrypt", "$y$", [], None),
+              ("sha512crypt", "sha512crypt", "$6$", [], None),
+              ("sha512crypt-rounds", "sha512crypt", "$6$rounds=1000$", ["-R", "1000"], None),
+              ("sha256crypt", "sha256crypt", "$5$", [], None),
+              ("sha256crypt-rounds", "sha256crypt", "$5$rounds=12345$", ["-R", "12345"], None),
+              ("bcrypt", "bcrypt", "$2b$", [], None), ("bcrypt-a", "bcrypt-a", "$2a$", [], None),
+              ("bcrypt-y", "bcrypt", "$2b$", [], "$2y$")]
 
 
-@pytest.mark.parametrize("method,prefix", HASH_KINDS, ids=[h[0] for h in HASH_KINDS])
-def test_password_hash_kinds(start, client, user, method, prefix):
-    r = run(["mkpasswd", "-m", method, user.password])
+@pytest.mark.parametrize("method,prefix,args,rewrite", [h[1:] for h in HASH_KINDS],
+                         ids=[h[0] for h in HASH_KINDS])
+def test_password_hash_kinds(start, client, user, method, prefix, args, rewrite):
+    r = run(["mkpasswd", "-m", method] + args + [user.password])
     assert r.returncode == 0, r.stderr
     h = r.stdout.decode().strip()
     assert h.startswith(prefix), h
+    if rewrite:
+        h = rewrite + h[len(prefix):]
+        prefix = rewrite
     r = run(["usermod", "-p", h, user.name])
     assert r.returncode == 0, r.stderr
     with open("/etc/shadow") as f:
