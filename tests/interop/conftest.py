@@ -6,6 +6,7 @@ relative to this file, or $DBMULTI (or $DROPBEARMULTI). Every wait is bounded; e
 server is killed by its process group (its PID) at teardown; only 127.0.0.1 is contacted.
 """
 import base64
+import contextlib
 import os
 import re
 import signal
@@ -260,3 +261,29 @@ class SSH:
 @pytest.fixture
 def ssh(tmp_path):
     return SSH(tmp_path)
+
+
+@contextlib.contextmanager
+def ssh_agent(sock, timeout=10):
+    """OpenSSH's ssh-agent on the UNIX socket sock, killed on leaving. Ready once a
+    connection to it succeeds: the socket file appears at bind(), before the agent
+    listens, and an ssh-add in between fails with "connection refused"."""
+    p = subprocess.Popen(["ssh-agent", "-D", "-a", sock], stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        end = time.time() + timeout
+        while True:
+            s = socket.socket(socket.AF_UNIX)
+            try:
+                s.connect(sock)
+                break
+            except OSError:
+                if time.time() > end or p.poll() is not None:
+                    raise AssertionError("ssh-agent did not come up on " + sock)
+                time.sleep(0.05)
+            finally:
+                s.close()
+        yield p
+    finally:
+        p.kill()
+        p.wait(timeout=5)

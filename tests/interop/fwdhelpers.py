@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-from conftest import make_key, public_line
+from conftest import make_key, public_line, ssh_agent
 from users import throwaway_user
 
 
@@ -232,13 +232,7 @@ def env(tmp_path_factory):
 def agent(tmp_path, env):
     """ssh-agent on a socket in tmp_path, holding the test user's key."""
     sock = str(tmp_path / "agent.sock")
-    p = subprocess.Popen(["ssh-agent", "-D", "-a", sock], stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL, start_new_session=True)
-    try:
-        assert wait_for(lambda: os.path.exists(sock), timeout=10)
+    with ssh_agent(sock):
         subprocess.run(["ssh-add", env["key"]], env=dict(os.environ, SSH_AUTH_SOCK=sock),
                        check=True, timeout=30, capture_output=True)
         yield sock
-    finally:
-        p.kill()
-        p.wait(timeout=5)

@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-from conftest import BIN, free_port
+from conftest import BIN, free_port, ssh_agent
 from users import can_create_users, throwaway_user
 
 SSHD = "/usr/sbin/sshd"
@@ -339,12 +339,7 @@ def test_agent_login(env, t):
     with open(env.kh, "w") as f:
         f.write(env.known_line())
     sock = os.path.join(env.tmp, "agent.sock")
-    agent = subprocess.Popen(["ssh-agent", "-D", "-a", sock], stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL, start_new_session=True)
-    try:
-        end = time.time() + 10
-        while not os.path.exists(sock) and time.time() < end:
-            time.sleep(0.05)
+    with ssh_agent(sock):
         r = run(["ssh-add", key], env=env.env(SSH_AUTH_SOCK=sock))
         assert r.returncode == 0, r.stderr
         mark = len(env.sshd.log())
@@ -355,9 +350,6 @@ def test_agent_login(env, t):
         assert "Accepted publickey" in log
         if t == "rsa":
             assert re.search(r"userauth_pubkey: authenticated 1 pkalg rsa-sha2-512", log)
-    finally:
-        agent.kill()
-        agent.wait(timeout=5)
 
 
 def test_password_env(env):

@@ -9,7 +9,7 @@ import subprocess
 import pytest
 
 import conftest
-from conftest import ROOT, Server, free_port, run
+from conftest import ROOT, Server, free_port, run, ssh_agent
 from fwdhelpers import listening, wait_for
 from users import can_create_users, throwaway_user
 
@@ -158,16 +158,10 @@ def test_minimal_agent_forwarding_refused(minsrv, muser, tmp_path):
     """Without DB_SVR_AGENTFWD auth-agent-req@openssh.com fails as an unknown session
     request: the session runs without SSH_AUTH_SOCK."""
     sock = str(tmp_path / "agent.sock")
-    a = subprocess.Popen(["ssh-agent", "-D", "-a", sock], stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL, start_new_session=True)
-    try:
-        assert wait_for(lambda: os.path.exists(sock), timeout=10)
+    with ssh_agent(sock):
         rc, out = ssh(minsrv.port, muser, "-A",
                       command="echo agent=${SSH_AUTH_SOCK:-none}; " + LOGIN,
                       env=dict(os.environ, SSH_AUTH_SOCK=sock))
-    finally:
-        a.kill()
-        a.wait(timeout=5)
     assert rc == 0 and "minimal-" + muser.name in out, out + minsrv.log()
     assert "Requesting authentication agent forwarding" in out, out
     assert "agent=none" in out, out

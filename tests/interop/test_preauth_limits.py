@@ -7,7 +7,6 @@ Every server runs on 127.0.0.1 (127.0.0.x are loopback too) and is killed by its
 teardown; users are throwaway. Timing is only checked as a bound the server enforces.
 """
 import os
-import signal
 import socket
 import subprocess
 import time
@@ -16,7 +15,7 @@ import paramiko
 import pytest
 
 import rawssh
-from conftest import option, run
+from conftest import option, run, ssh_agent
 from users import can_create_users, throwaway_user
 
 pytestmark = pytest.mark.skipif(not can_create_users(), reason="needs root and useradd")
@@ -86,12 +85,7 @@ def test_agent_with_many_keys_logs_in(start, user, keys, tmp_path):
     user.authorize(keys[9][1])
     s = start()
     sock = str(tmp_path / "agent.sock")
-    agent = subprocess.Popen(["ssh-agent", "-D", "-a", sock], stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL, start_new_session=True)
-    try:
-        end = time.time() + 10
-        while not os.path.exists(sock) and time.time() < end:
-            time.sleep(0.05)
+    with ssh_agent(sock):
         env = dict(os.environ, SSH_AUTH_SOCK=sock, HOME=str(tmp_path))
         for p, _ in keys[:10]:
             r = subprocess.run(["ssh-add", "-q", p], env=env, capture_output=True, timeout=30)
@@ -110,9 +104,6 @@ def test_agent_with_many_keys_logs_in(start, user, keys, tmp_path):
         assert r.returncode == 0 and r.stdout == b"in\n", err[-3000:] + s.log()
         assert err.count("Offering public key") == 10, err[-3000:]
         assert "Too many public keys tried" not in s.log()
-    finally:
-        os.killpg(agent.pid, signal.SIGTERM)
-        agent.wait(timeout=10)
 
 
 # ---- the pre-auth deadline and the listener's displacement of idle connections
