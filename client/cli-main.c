@@ -23,6 +23,7 @@
 #include "dbclient_usage.h"
 #include "err.h"
 #include "faces.h"
+#include "fmt.h"
 #include "kex.h"
 #include "knownhosts.h"
 #include "log.h"
@@ -114,12 +115,9 @@ char *cli_expand_path(const char *p)
 
 static unsigned number(const char *what, const char *s, unsigned long max)
 {
-	char *end;
-	unsigned long v;
+	unsigned long long v;
 
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || s[0] == '-' || v > max)
+	if (fmt_parse_whole(s, 10, max, &v) != 0)
 		cli_die("%s: '%s' is not a number from 0 to %lu", what, s, max);
 	return (unsigned)v;
 }

@@ -138,7 +138,9 @@ static int parse_spec_paths(const char *s, struct fwdspec *out)
 		return fwd_parse_hostport(rest, 0, out->connect_host, sizeof(out->connect_host),
 		                          &out->connect_port);
 	}
-	if (!(colon = strstr(s, ":/")))
+	for (colon = strchr(s, ':'); colon && colon[1] != '/'; colon = strchr(colon + 1, ':'))
+		;
+	if (!colon)
 		return 1;
 	/* an empty bind address is every address, as in -L's other form */
 	if ((size_t)(colon - s) + 2 >= sizeof(listen))

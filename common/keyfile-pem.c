@@ -92,7 +92,7 @@ static int block(struct buf *in, const char *label, struct buf *der)
 		}
 		if (!body && buf_avail(&line) && memchr(buf_ptr(&line), ':', buf_avail(&line))) {
 			if (line_starts(&line, "Proc-Type:") &&
-			    memmem(buf_ptr(&line), buf_avail(&line), "ENCRYPTED", 9)) {
+			    mem_has(buf_ptr(&line), buf_avail(&line), "ENCRYPTED", 9)) {
 				r = ERR_UNSUPPORTED; /* OpenSSL's legacy encrypted PEM */
 				goto out;
 			}

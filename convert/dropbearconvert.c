@@ -32,6 +32,7 @@
 #include "keyfile-openssh.h"
 #include "keyfile.h"
 #include "options.h"
+#include "optparse.h"
 #include "util.h"
 
 #define PROG "dropbearconvert"
@@ -143,7 +144,7 @@ static int explain(const char *in, int r, const uint8_t *data, size_t n)
 			    (unsigned)info.rounds, (unsigned)BCRYPT_MAX_ROUNDS);
 	if (r == ERR_NEEDPRIVATE)
 		return fail("%s: this is a public key; a private key is needed", display(in));
-	if (r == ERR_UNSUPPORTED && memmem(data, n, "ENCRYPTED", 9))
+	if (r == ERR_UNSUPPORTED && mem_has(data, n, "ENCRYPTED", 9))
 		return fail("%s: encrypted PEM and PKCS#8 keys are not read; ssh-keygen -p "
 			    "rewrites the key in OpenSSH's format, which is", display(in));
 	if (r == ERR_UNSUPPORTED)
@@ -240,9 +241,10 @@ int convert_main(int argc, char **argv)
 	struct key *k = NULL;
 	struct stat st;
 	struct buf out;
+	struct optparse o;
 
-	opterr = 0;
-	while ((opt = getopt(argc, argv, "+hec:a:")) != -1) {
+	optparse_init(&o);
+	while ((opt = optparse_next(&o, argc, argv, "hec:a:")) != -1) {
 		switch (opt) {
 		case 'h':
 			usage();
@@ -251,24 +253,24 @@ int convert_main(int argc, char **argv)
 			encrypt = 1;
 			break;
 		case 'c':
-			if (!keyfile_openssh_cipher_ok(optarg))
+			if (!keyfile_openssh_cipher_ok(o.arg))
 				return fail("unknown cipher '%s' for -c (aes256-ctr, "
 					    "aes256-gcm@openssh.com, chacha20-poly1305@openssh.com)",
-					    optarg);
-			cipher = optarg;
+					    o.arg);
+			cipher = o.arg;
 			break;
 		case 'a':
-			if (parse_rounds(optarg, &rounds) != 0)
-				return fail("bad -a rounds '%s' (1 to %d)", optarg, BCRYPT_MAX_ROUNDS);
+			if (parse_rounds(o.arg, &rounds) != 0)
+				return fail("bad -a rounds '%s' (1 to %d)", o.arg, BCRYPT_MAX_ROUNDS);
 			break;
+		case ':':
+			return fail("option -%c needs a value (see -h)", o.opt);
 		default:
-			if (optopt == 'c' || optopt == 'a')
-				return fail("option -%c needs a value (see -h)", optopt);
-			return fail("unknown option -%c (see -h)", optopt);
+			return fail("unknown option -%c (see -h)", o.opt);
 		}
 	}
-	argc -= optind;
-	argv += optind;
+	argc -= o.ind;
+	argv += o.ind;
 	if (argc != 4)
 		return fail("all four arguments must be given (see -h)");
 	if (strcmp(argv[0], "openssh") != 0 && strcmp(argv[0], "dropbear") != 0)

@@ -25,6 +25,7 @@
 #include "askpass.h"
 #include "keyfile.h"
 #include "options.h"
+#include "optparse.h"
 
 #define PROG "dropbearkey"
 
@@ -237,24 +238,24 @@ int keygen_main(int argc, char **argv)
 	enum key_type t = KEY_NONE;
 	unsigned bits = 0;
 	int printpub = 0, c;
+	struct optparse o;
 
-	optind = 1;
-	opterr = 0;
-	/* '+': stop at the first operand, so that stray words are reported, not skipped */
-	while ((c = getopt(argc, argv, "+:t:f:s:C:yh")) != -1) {
+	/* stops at the first operand, so that stray words are reported, not skipped */
+	optparse_init(&o);
+	while ((c = optparse_next(&o, argc, argv, "t:f:s:C:yh")) != -1) {
 		switch (c) {
-		case 't': tname = optarg; break;
-		case 'f': file = optarg; break;
-		case 's': bits_s = optarg; break;
-		case 'C': comment = optarg; break;
+		case 't': tname = o.arg; break;
+		case 'f': file = o.arg; break;
+		case 's': bits_s = o.arg; break;
+		case 'C': comment = o.arg; break;
 		case 'y': printpub = 1; break;
 		case 'h': usage(); return 0;
-		case ':': return fail("option '-%c' needs a value", optopt);
-		default: return fail("unknown option '-%c'", optopt);
+		case ':': return fail("option '-%c' needs a value", o.opt);
+		default: return fail("unknown option '-%c'", o.opt);
 		}
 	}
-	if (optind < argc)
-		return fail("unexpected argument '%s'", argv[optind]);
+	if (o.ind < argc)
+		return fail("unexpected argument '%s'", argv[o.ind]);
 	if (!file)
 		return fail("must specify a key file with -f (see -h)");
 	if (comment && !comment_ok(comment))

@@ -16,6 +16,7 @@
 #include "err.h"
 #include "fmt.h"
 #include "log.h"
+#include "optparse.h"
 #include "sftp-internal.h"
 #include "sftp-server_usage.h"
 
@@ -181,8 +182,10 @@ int sftp_server_main(int argc, char **argv)
 	struct sftp_opts o = {0};
 	int c, to_stderr = 0;
 	const char *dir = NULL;
+	struct optparse op;
 
-	while ((c = getopt(argc, argv, "ef:l:d:u:Rh")) != -1) {
+	optparse_init(&op);
+	while ((c = optparse_next(&op, argc, argv, "ef:l:d:u:Rh")) != -1) {
 		switch (c) {
 		case 'e':
 			to_stderr = 1;
@@ -190,15 +193,15 @@ int sftp_server_main(int argc, char **argv)
 		case 'f': /* syslog facility: ours is fixed (LOG_AUTHPRIV) */
 			break;
 		case 'l':
-			log_set_verbose(level(optarg));
+			log_set_verbose(level(op.arg));
 			break;
 		case 'd':
-			dir = optarg;
+			dir = op.arg;
 			break;
 		case 'u': {
 			unsigned long long m;
-			if (fmt_parse_whole(optarg, 8, 0777, &m) != 0) {
-				fprintf(stderr, "sftp-server: bad umask '%s'\n", optarg);
+			if (fmt_parse_whole(op.arg, 8, 0777, &m) != 0) {
+				fprintf(stderr, "sftp-server: bad umask '%s'\n", op.arg);
 				return 1;
 			}
 			umask((mode_t)m);
@@ -211,6 +214,8 @@ int sftp_server_main(int argc, char **argv)
 			fputs(FACE_USAGE, stdout);
 			return 0;
 		default:
+			fprintf(stderr, c == ':' ? "sftp-server: option -%c needs a value\n"
+			                         : "sftp-server: unknown option -%c\n", op.opt);
 			fputs(FACE_USAGE, stderr);
 			return 1;
 		}
