@@ -218,19 +218,25 @@ static void test_chacha_cross(void)
 	}
 }
 
-/* Poly1305 with 64-bit limbs against libtomcrypt's, on random keys and lengths, and on
- * keys and messages of all ones (the largest limbs and carries, h near p). */
+/* Poly1305 with 64-bit limbs (and four blocks at a time on AVX2 from 256 bytes on)
+ * against libtomcrypt's, on random keys and lengths, and on keys and messages of all
+ * ones (the largest limbs and carries, h near p). */
 static void test_poly1305_cross(void)
 {
 	static uint8_t in[MAXN + 16];
 
 	for (int it = 0; it < 400; it++) {
 		uint8_t key[32], a[16], b[16];
-		size_t n = it < 40 ? (size_t)it : rnd(MAXN), off = rnd(16);
+		/* the lengths around the AVX2 path's thresholds (256 bytes, 64-byte groups,
+		 * 16-byte blocks) first, then random ones */
+		static const size_t edge[] = { 255, 256, 257, 271, 272, 319, 320, 321, 335,
+		                               336, 383, 384, 2047, 2048, 2049, MAXN };
+		size_t n = it < 40 ? (size_t)it : it < 72 ? edge[(it - 40) / 2] : rnd(MAXN),
+		       off = rnd(16);
 
 		(void)rand_bytes(key, sizeof key);
 		(void)rand_bytes(in, sizeof in);
-		if (it % 5 == 1) {
+		if (it % 5 == 1 || (it >= 40 && it < 72 && it % 2)) {
 			memset(key, 0xff, sizeof key);
 			memset(in, 0xff, sizeof in);
 		}
