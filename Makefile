@@ -183,13 +183,20 @@ $(BUILD)/gen/%_usage.h: doc/%.opts contrib/mkface.awk $(MAN_HEADERS)
 $(BUILD)/man/%.1 $(BUILD)/man/%.8: doc/%.opts contrib/mkface.awk $(MAN_HEADERS)
 	@mkdir -p $(dir $@)
 	awk -v mode=man -f contrib/mkface.awk $(MAN_HEADERS) $< > $@.tmp && mv $@.tmp $@
-$(BUILD)/obj/server/svr-main.o: $(BUILD)/gen/dropbear_usage.h
-$(BUILD)/obj/client/cli-main.o: $(BUILD)/gen/dbclient_usage.h
-$(BUILD)/obj/keygen/dropbearkey.o: $(BUILD)/gen/dropbearkey_usage.h
-$(BUILD)/obj/convert/dropbearconvert.o: $(BUILD)/gen/dropbearconvert_usage.h
+# The same text zlib-compressed (contrib/zusage.c, a tool built for this machine with
+# its zlib, says why): what the faces include.
+.PRECIOUS: $(BUILD)/gen/%_usage.h
+$(BUILD)/gen/%_usagez.h: $(BUILD)/gen/%_usage.h contrib/zusage.c $(MAN_HEADERS)
+	cc -std=c11 -D_GNU_SOURCE $(filter -D%,$(DEFS)) -I. -Icommon -I$(BUILD)/gen \
+		-DUSAGE_H='"$*_usage.h"' -o $(BUILD)/gen/zusage-$* contrib/zusage.c -lz
+	$(BUILD)/gen/zusage-$* > $@.tmp && mv $@.tmp $@
+$(BUILD)/obj/server/svr-main.o: $(BUILD)/gen/dropbear_usagez.h
+$(BUILD)/obj/client/cli-main.o: $(BUILD)/gen/dbclient_usagez.h
+$(BUILD)/obj/keygen/dropbearkey.o: $(BUILD)/gen/dropbearkey_usagez.h
+$(BUILD)/obj/convert/dropbearconvert.o: $(BUILD)/gen/dropbearconvert_usagez.h
 # sftp-main.c is in CORE_SRCS: the unit-test and fuzz objects include it too
 $(BUILD)/obj/server/sftp/sftp-main.o $(BUILD)/tobj/server/sftp/sftp-main.o \
-$(BUILD)/fobj/server/sftp/sftp-main.o: $(BUILD)/gen/sftp-server_usage.h
+$(BUILD)/fobj/server/sftp/sftp-main.o: $(BUILD)/gen/sftp-server_usagez.h
 
 # The static build's libraries ($(DEPS), their stamp) are prerequisites too: a changed
 # library configuration (contrib/musl/) recompiles against its headers and relinks.
@@ -282,8 +289,8 @@ $(BUILD)/fobj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(DEFS) $(WARN) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
 -include $(FUZZ_OBJS:.o=.d) $(FUZZ_FACE_OBJS:.o=.d)
-$(BUILD)/fobj/server/svr-main.o: $(BUILD)/gen/dropbear_usage.h
-$(BUILD)/fobj/client/cli-main.o: $(BUILD)/gen/dbclient_usage.h
+$(BUILD)/fobj/server/svr-main.o: $(BUILD)/gen/dropbear_usagez.h
+$(BUILD)/fobj/client/cli-main.o: $(BUILD)/gen/dbclient_usagez.h
 $(FUZZ_LIB): $(FUZZ_OBJS)
 	rm -f $@
 	ar rcs $@ $^

@@ -20,7 +20,7 @@
 
 #include "client.h"
 #include "crypto.h"
-#include "dbclient_usage.h"
+#include "dbclient_usagez.h"
 #include "err.h"
 #include "faces.h"
 #include "fmt.h"
@@ -58,7 +58,7 @@ void cli_set_exit_status(int status)
 /* The text and dbclient(1) both come from doc/dbclient.opts (contrib/mkface.awk). */
 static void usage(FILE *f)
 {
-	fputs(FACE_USAGE, f);
+	FACE_PUT_USAGE(f);
 }
 
 /* One line on stderr ("dbclient: ...", control characters replaced) and status 255: a

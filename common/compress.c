@@ -18,6 +18,7 @@
 
 #include "cipher-internal.h"
 #include "err.h"
+#include "faces.h"
 #include "options.h"
 #include "packet.h"
 #include "util.h"
@@ -198,6 +199,18 @@ void comp_free(void **z)
 	wipe(s, sizeof(*s));
 	free(s);
 	*z = NULL;
+}
+
+void usage_put(FILE *f, const unsigned char *z, size_t zn, size_t n)
+{
+	uLongf got = (uLongf)n;
+	unsigned char *t = malloc(n ? n : 1);
+
+	if (t && uncompress(t, &got, z, (uLong)zn) == Z_OK && got == n)
+		(void)fwrite(t, 1, n, f);
+	else
+		fputs("(the help text could not be unpacked: see the manual page)\n", f);
+	free(t);
 }
 
 #else /* !DB_COMPRESSION */

@@ -25,7 +25,7 @@
 #include "bcrypt.h"
 #include "buf.h"
 #include "crypto.h"
-#include "dropbearconvert_usage.h"
+#include "dropbearconvert_usagez.h"
 #include "err.h"
 #include "faces.h"
 #include "key.h"
@@ -43,7 +43,7 @@
  * (contrib/mkface.awk). */
 static void usage(void)
 {
-	fputs(FACE_USAGE, stdout);
+	FACE_PUT_USAGE(stdout);
 }
 
 static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

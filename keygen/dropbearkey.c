@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "buf.h"
-#include "dropbearkey_usage.h"
+#include "dropbearkey_usagez.h"
 #include "err.h"
 #include "faces.h"
 #include "key.h"
@@ -32,7 +32,7 @@
 /* The text and dropbearkey(1) both come from doc/dropbearkey.opts (contrib/mkface.awk). */
 static void usage(void)
 {
-	fputs(FACE_USAGE, stderr);
+	FACE_PUT_USAGE(stderr);
 }
 
 static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

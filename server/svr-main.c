@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "crypto.h"
-#include "dropbear_usage.h"
+#include "dropbear_usagez.h"
 #include "err.h"
 #include "faces.h"
 #include "fmt.h"
@@ -19,7 +19,7 @@
 /* The text and dropbear(8) both come from doc/dropbear.opts (contrib/mkface.awk). */
 static void usage(FILE *f)
 {
-	fputs(FACE_USAGE, f);
+	FACE_PUT_USAGE(f);
 }
 
 /* A whole decimal number in [min, max]; 0 on success, one line and -1 otherwise. */

@@ -18,7 +18,7 @@
 #include "log.h"
 #include "optparse.h"
 #include "sftp-internal.h"
-#include "sftp-server_usage.h"
+#include "sftp-server_usagez.h"
 
 int sftp_flush(int fd, struct buf *b)
 {
@@ -211,12 +211,12 @@ int sftp_server_main(int argc, char **argv)
 			o.readonly = 1;
 			break;
 		case 'h': /* the text and sftp-server(8) come from doc/sftp-server.opts */
-			fputs(FACE_USAGE, stdout);
+			FACE_PUT_USAGE(stdout);
 			return 0;
 		default:
 			fprintf(stderr, c == ':' ? "sftp-server: option -%c needs a value\n"
 			                         : "sftp-server: unknown option -%c\n", op.opt);
-			fputs(FACE_USAGE, stderr);
+			FACE_PUT_USAGE(stderr);
 			return 1;
 		}
 	}
