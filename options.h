@@ -233,6 +233,23 @@
  * counted total 501,485 -> 482,199, stripped file 506,512 -> 490,128 (with LTO
  * 502,384 -> 481,904); the dynamic file stays 921,760 (Debian's libcrypt keeps all). */
 #define DB_OWN_PWHASH         DB_AUTH_PASSWORD
+/* yescrypt ($y$, the default of Debian 11+, Ubuntu 22.04+, Fedora 35+) checked by our own
+ * code too (common/yescrypt.c, on libtomcrypt's SHA-256), with DB_OWN_PWHASH. The static
+ * build then builds and links no libxcrypt at all (the Makefile passes deps.sh an empty
+ * hash list, and DB_SYSTEM_CRYPT=0); the dynamic build keeps the system's crypt_r for the
+ * other kinds. A setting asking for more than 1 GiB (libxcrypt's largest cost, 11) or a
+ * time factor t above 8 is refused (common/yescrypt.h); crypt_r would try it.
+ * COST_PLACEHOLDER */
+#define DB_OWN_YESCRYPT       DB_OWN_PWHASH
+/* 1: hash kinds our code does not compute go to the system's crypt_r (libcrypt linked);
+ * 0: they fail like a wrong password. Set by the Makefile (static build, both switches
+ * above on), not by hand. */
+#ifndef DB_SYSTEM_CRYPT
+#define DB_SYSTEM_CRYPT       1
+#endif
+#if DB_AUTH_PASSWORD && !DB_SYSTEM_CRYPT && !(DB_OWN_PWHASH && DB_OWN_YESCRYPT)
+#error "DB_SYSTEM_CRYPT=0 needs DB_OWN_PWHASH and DB_OWN_YESCRYPT"
+#endif
 /* authorized_keys lines read per lookup, and the longest line kept: longer lines are
  * skipped whole (Dropbear's MAX_AUTHKEYS_LINES and MAX_AUTHKEYS_LINE; a 16384-bit RSA
  * key is ~2.8 KB of base64, leaving room for options). */
