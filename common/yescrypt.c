@@ -6,7 +6,13 @@
  * 32-bit words in the "SIMD shuffled" order (word k of a block is word 5k mod 16 of the
  * block as bytes), and the S-boxes hold blocks in that order too. So every block is kept
  * here as eight 64-bit lanes of that order (lane m = word 2m | word 2m+1 << 32): pwxform
- * works on lanes directly, Salsa20 unshuffles its copy. */
+ * works on lanes directly, Salsa20 unshuffles its copy.
+ *
+ * Speed (Debian's default $y$j9T$, 16 MiB; CPU time of one hash in a fresh process,
+ * median of 9 interleaved runs, against libxcrypt 4.4.33's crypt_r and its SSE2 code):
+ * 18.4 ms against 18.4 with this file at the static build's -Oz (16.4 ms at -O2, for
+ * 2.3 kB more: not worth it), thanks to V on transparent huge pages. Portable scalar
+ * code is enough: pwxform's 32x32->64 multiplies are what it waits on either way. */
 #include "yescrypt.h"
 
 #include <stdint.h>
