@@ -33,6 +33,7 @@
 #define Y_PREHASH 0x10000000
 /* pwxform: S-box bytes (three of 4 KiB), their index mask (16-byte entries) */
 #define SBYTES 12288
+#define SMASK 4080
 /* V's alignment: a transparent huge page */
 #define V_ALIGN ((size_t)2 << 20)
 #ifdef MAP_POPULATE
@@ -40,7 +41,6 @@
 #else
 #define V_POPULATE 0
 #endif
-#define SMASK 4080
 
 static const char itoa64[] = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
