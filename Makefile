@@ -86,12 +86,20 @@ MUSL_DEPS   := $(MUSL_PREFIX)/.done
 ifeq ($(STATIC),1)
 # libxcrypt's hashes (contrib/musl/deps.sh): yescrypt alone when our own code checks
 # bcrypt and SHA-crypt (DB_OWN_PWHASH in options.h, read for the full build: MINIMAL,
-# which shares the libraries, has no password authentication). The choice is kept in a
-# stamp rewritten when it changes, which reruns deps.sh and so rebuilds libxcrypt.
+# which shares the libraries, has no password authentication), none when it checks
+# yescrypt too (DB_OWN_YESCRYPT): no libxcrypt is then built or linked, and
+# DB_SYSTEM_CRYPT=0 tells svr-auth-passwd.c there is no crypt_r (musl's own, which
+# libc.a would otherwise give, is not wanted either). The choice is kept in a stamp
+# rewritten when it changes, which reruns deps.sh and so rebuilds libxcrypt.
 comma := ,
-OWN_PWHASH := $(shell printf '\043include "options.h"\n\043if DB_AUTH_PASSWORD && DB_OWN_PWHASH\nyes\n\043endif\n' | \
+OWN_PWHASH := $(shell printf '\043include "options.h"\n\043if DB_AUTH_PASSWORD && DB_OWN_PWHASH\nyes\n\043if DB_OWN_YESCRYPT\nall\n\043endif\n\043endif\n' | \
                 cc -E -P -I. -x c - 2>/dev/null)
-XCRYPT_HASHES := $(if $(filter yes,$(OWN_PWHASH)),yescrypt,yescrypt$(comma)sha512crypt$(comma)sha256crypt$(comma)bcrypt$(comma)bcrypt_a$(comma)bcrypt_y)
+XCRYPT_HASHES := $(if $(filter all,$(OWN_PWHASH)),,$(if $(filter yes,$(OWN_PWHASH)),yescrypt,yescrypt$(comma)sha512crypt$(comma)sha256crypt$(comma)bcrypt$(comma)bcrypt_a$(comma)bcrypt_y))
+ifeq ($(XCRYPT_HASHES),)
+LIBS     := $(filter-out -lcrypt,$(LIBS))
+BIN_LIBS := $(filter-out -lcrypt,$(BIN_LIBS))
+DEFS     += -DDB_SYSTEM_CRYPT=0
+endif
 XCRYPT_WANT := $(dir $(MUSL_PREFIX)).xcrypt-hashes
 $(shell mkdir -p $(dir $(XCRYPT_WANT)) && { [ "$$(cat $(XCRYPT_WANT) 2>/dev/null)" = '$(XCRYPT_HASHES)' ] || \
 	printf '%s\n' '$(XCRYPT_HASHES)' >$(XCRYPT_WANT); })

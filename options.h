@@ -225,7 +225,8 @@
 
 /* ---- server authentication (server/svr-auth*.c, server/svr-user.c, common/authkeys.c) */
 /* password and keyboard-interactive: crypt(3) links libxcrypt (static: ~50 KB with every
- * hash kind, 27 KB with yescrypt alone when DB_OWN_PWHASH checks the others). */
+ * hash kind, 27 KB with yescrypt alone when DB_OWN_PWHASH checks the others, none when
+ * DB_OWN_YESCRYPT checks yescrypt too). */
 #define DB_AUTH_PASSWORD      DB_FULL
 /* bcrypt ($2a$ $2b$ $2y$) and SHA-crypt ($5$ $6$) hashes checked by our own code
  * (common/pwhash.c, on common/bcrypt.c's Blowfish and libtomcrypt's SHA-2, both linked
@@ -236,6 +237,27 @@
  * counted total 501,485 -> 482,199, stripped file 506,512 -> 490,128 (with LTO
  * 502,384 -> 481,904); the dynamic file stays 921,760 (Debian's libcrypt keeps all). */
 #define DB_OWN_PWHASH         DB_AUTH_PASSWORD
+/* yescrypt ($y$, the default of Debian 11+, Ubuntu 22.04+, Fedora 35+) checked by our own
+ * code too (common/yescrypt.c, on libtomcrypt's SHA-256), with DB_OWN_PWHASH. The static
+ * build then builds and links no libxcrypt at all (the Makefile passes deps.sh an empty
+ * hash list, and DB_SYSTEM_CRYPT=0); the dynamic build keeps the system's crypt_r for the
+ * other kinds. A setting asking for more than 1 GiB (libxcrypt's largest cost, 11) or a
+ * time factor t above 8 is refused (common/yescrypt.h); crypt_r would try it.
+ * make size STATIC=1: libcrypt.a 27,313 bytes -> none, ours +7,253 (yescrypt.o 6,769),
+ * counted total 481,605 -> 461,310, stripped file 490,128 -> 469,648 (with LTO 481,904
+ * -> 461,456); MINIMAL (no password auth) stays 178,672. One hash at the default
+ * setting: 18 ms of CPU, as libxcrypt's SSE2 code (27 ms without transparent huge
+ * pages: common/yescrypt.c). */
+#define DB_OWN_YESCRYPT       DB_OWN_PWHASH
+/* 1: hash kinds our code does not compute go to the system's crypt_r (libcrypt linked);
+ * 0: they fail like a wrong password. Set by the Makefile (static build, both switches
+ * above on), not by hand. */
+#ifndef DB_SYSTEM_CRYPT
+#define DB_SYSTEM_CRYPT       1
+#endif
+#if DB_AUTH_PASSWORD && !DB_SYSTEM_CRYPT && !(DB_OWN_PWHASH && DB_OWN_YESCRYPT)
+#error "DB_SYSTEM_CRYPT=0 needs DB_OWN_PWHASH and DB_OWN_YESCRYPT"
+#endif
 /* authorized_keys lines read per lookup, and the longest line kept: longer lines are
  * skipped whole (Dropbear's MAX_AUTHKEYS_LINES and MAX_AUTHKEYS_LINE; a 16384-bit RSA
  * key is ~2.8 KB of base64, leaving room for options). */

@@ -12,7 +12,9 @@
 #include "bcrypt.h"
 #include "crypto.h"
 #include "err.h"
+#include "options.h"
 #include "util.h"
+#include "yescrypt.h"
 
 /* ---- bcrypt: $2X$NN$ + 22 characters of salt (16 bytes) + 31 of hash (23 bytes) */
 
@@ -242,11 +244,17 @@ out:
 
 /* ---- dispatch */
 
-/* 'b' bcrypt, '5'/'6' SHA-crypt, 0 for another kind */
+_Static_assert(PWHASH_MAX >= YESCRYPT_OUT_MAX, "yescrypt's output fits");
+
+/* 'b' bcrypt, '5'/'6' SHA-crypt, 'y' yescrypt, 0 for another kind */
 static char kind(const char *setting)
 {
 	if (setting[0] != '$')
 		return 0;
+#if DB_OWN_YESCRYPT
+	if (setting[1] == 'y' && setting[2] == '$')
+		return 'y';
+#endif
 	if (setting[1] == '2' && setting[2] && strchr("aby", setting[2]) && setting[3] == '$')
 		return 'b';
 	if ((setting[1] == '5' || setting[1] == '6') && setting[2] == '$')
@@ -277,6 +285,10 @@ int pwhash_crypt(const char *pw, const char *setting, char out[PWHASH_MAX])
 		return ERR_INVALID;
 	if (k == 'b')
 		r = bf_crypt(pw, setting, out);
+#if DB_OWN_YESCRYPT
+	else if (k == 'y')
+		r = yescrypt_crypt(pw, setting, out);
+#endif
 	else
 		r = sha_crypt(pw, setting, out, k == '6' ? HASH_SHA512 : HASH_SHA256);
 	if (r)

@@ -1,10 +1,11 @@
 /* svr-auth-passwd.c: the password method (RFC 4252 section 8) and keyboard-interactive
  * carrying the same password check (RFC 4256; OpenSSH's ssh prefers it). The hash comes
- * from shadow and is checked with crypt(3): bcrypt and SHA-crypt by our own code
- * (common/pwhash.c, DB_OWN_PWHASH), every other kind by the system's crypt_r. A user
- * that does not exist, or may not log in, costs a hash of a dummy setting of the system's
- * default kind all the same, and gets the same reply after the same delay (svr-auth.c),
- * so that neither the reply nor its timing tells which users exist. */
+ * from shadow and is checked with crypt(3): bcrypt, SHA-crypt and yescrypt by our own
+ * code (common/pwhash.c, DB_OWN_PWHASH, DB_OWN_YESCRYPT), every other kind by the
+ * system's crypt_r (none in the static build: DB_SYSTEM_CRYPT). A user that does not
+ * exist, or may not log in, costs a hash of a dummy setting of the system's default kind
+ * all the same, and gets the same reply after the same delay (svr-auth.c), so that
+ * neither the reply nor its timing tells which users exist. */
 #include <string.h>
 
 #include "err.h"
@@ -12,7 +13,7 @@
 #include "pwhash.h"
 #include "svr-auth.h"
 #include "util.h"
-#if DB_AUTH_PASSWORD
+#if DB_AUTH_PASSWORD && DB_SYSTEM_CRYPT
 #include <crypt.h>
 #endif
 
@@ -29,32 +30,63 @@ static int get_password(struct conn *c, const uint8_t *p, size_t n, char *pw)
 }
 
 #if DB_AUTH_PASSWORD
-_Static_assert(sizeof(((struct crypt_data *)0)->output) >= PWHASH_MAX, "crypt_data output");
+#if DB_SYSTEM_CRYPT
+static struct crypt_data cd; /* ~32 KB: static, wiped after use */
+_Static_assert(sizeof(cd.output) >= PWHASH_MAX, "crypt_data output");
+#define HASH_OUT cd.output
+#else
+static char hash_out[PWHASH_MAX];
+#define HASH_OUT hash_out
+/* the default of crypt_gensalt (libxcrypt 4.4, shadow's YESCRYPT_COST_FACTOR 5): what a
+ * real hash of a Debian or Fedora system costs */
+static const char dummy[] = "$y$j9T$PKAVw8ZLPs1PuwGmNEAXH.";
+#endif
 
 /* crypt(3) of pw under setting (a real hash and the dummy alike): NULL where it fails. */
-static const char *hash_pw(const char *pw, const char *setting, struct crypt_data *cd)
+static const char *hash_pw(const char *pw, const char *setting)
 {
-	const char *h;
 #if DB_OWN_PWHASH
-	if (pwhash_known(setting))
-		return pwhash_crypt(pw, setting, cd->output) == 0 ? cd->output : NULL;
+	if (pwhash_known(setting)) {
+		int r = pwhash_crypt(pw, setting, HASH_OUT);
+		if (r == ERR_TOOBIG) /* yescrypt beyond common/yescrypt.h's bounds */
+			log_msg(LOG_WARNING, "User '%s' has a password hash asking for more memory "
+			        "or time than this build allows", svr_auth.name);
+		return r == 0 ? HASH_OUT : NULL;
+	}
 #endif
-	h = crypt_r(pw, setting, cd);
-	return h && h[0] != '*' ? h : NULL;
+#if DB_SYSTEM_CRYPT
+	{
+		const char *h = crypt_r(pw, setting, &cd);
+		return h && h[0] != '*' ? h : NULL;
+	}
+#else
+	/* a kind we do not compute (md5crypt, DES, ...): fails like a wrong password, after
+	 * the same work */
+	(void)pwhash_crypt(pw, dummy, HASH_OUT);
+	return NULL;
+#endif
 }
 
 int svr_passwd_check(struct conn *c, const char *pw)
 {
-	static struct crypt_data cd; /* ~32 KB: static, wiped after use */
+#if DB_SYSTEM_CRYPT
 	static char dummy[CRYPT_GENSALT_OUTPUT_SIZE];
+#endif
 	const char *hash = svr_auth.pwhash, *h;
 	/* a hash crypt(3) can match: not empty, not "*" (no password) */
 	int real = svr_auth.valid && hash[0] && hash[0] != '*';
 	int ok = 0;
 
+#if DB_SYSTEM_CRYPT
 	if (!real && !dummy[0] && !crypt_gensalt_rn(NULL, 0, NULL, 0, dummy, sizeof(dummy)))
 		memcpy(dummy, "$6$", 4); /* SHA-512 crypt if libcrypt names no default */
-	h = hash_pw(pw, real ? hash : dummy, &cd);
+#endif
+	h = hash_pw(pw, real ? hash : dummy);
+#if !DB_SYSTEM_CRYPT
+	if (real && !pwhash_known(hash))
+		log_msg(LOG_WARNING, "User '%s' has a password hash of a kind this build does not "
+		        "check (not bcrypt, SHA-crypt or yescrypt)", svr_auth.name);
+#endif
 	if (real && h) {
 		size_t n = strlen(h);
 		/* the hash's length is public (it is in the setting); its bytes are not */
@@ -63,7 +95,11 @@ int svr_passwd_check(struct conn *c, const char *pw)
 	/* -B: an empty hash lets in the empty password (Dropbear) */
 	if (svr_auth.valid && !hash[0])
 		ok = c->srv->opts->allow_blank_password && pw[0] == 0;
+#if DB_SYSTEM_CRYPT
 	wipe(&cd, sizeof(cd));
+#else
+	wipe(hash_out, sizeof(hash_out));
+#endif
 	return ok;
 }
 #else

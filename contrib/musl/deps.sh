@@ -23,8 +23,9 @@ JOBS=$(nproc 2>/dev/null || echo 1)
 
 command -v $CC >/dev/null || { echo "contrib/musl/deps.sh: $CC not found (apt-get install musl-tools)" >&2; exit 1; }
 # libxcrypt's hashes: the Makefile passes yescrypt alone when our own code computes
-# bcrypt and SHA-crypt (DB_OWN_PWHASH in options.h).
-XCRYPT_HASHES=${XCRYPT_HASHES:-yescrypt,sha512crypt,sha256crypt,bcrypt,bcrypt_a,bcrypt_y}
+# bcrypt and SHA-crypt (DB_OWN_PWHASH in options.h), an empty list when it computes
+# yescrypt too (DB_OWN_YESCRYPT): no libxcrypt is built then. Unset: all of them.
+XCRYPT_HASHES=${XCRYPT_HASHES-yescrypt,sha512crypt,sha256crypt,bcrypt,bcrypt_a,bcrypt_y}
 [ -f "$PREFIX/.done" ] && [ "$PREFIX/.done" -nt "$0" ] && [ "$PREFIX/.done" -nt "$HERE/tomcrypt_musl.h" ] &&
 	[ "$PREFIX/.done" -nt "$HERE/tommath_musl.h" ] &&
 	[ "$(cat "$PREFIX/.xcrypt" 2>/dev/null)" = "$OPT $XCRYPT_HASHES" ] && exit 0
@@ -112,11 +113,16 @@ fi
 # Hashes: what current distributions write to /etc/shadow. yescrypt ($y$, Debian 11+,
 # Ubuntu 22.04+, Fedora 35+, Arch), sha512crypt ($6$, older defaults and RHEL), sha256crypt
 # ($5$) and bcrypt ($2b$, chpasswd -c BCRYPT; $2a$ and $2y$ are libxcrypt's bcrypt_a and
-# bcrypt_y). With DB_OWN_PWHASH (the default) our common/pwhash.c computes all but
-# yescrypt, and XCRYPT_HASHES is yescrypt alone. Not gost-yescrypt:
+# bcrypt_y). With DB_OWN_PWHASH our common/pwhash.c computes all but yescrypt, and
+# XCRYPT_HASHES is yescrypt alone; with DB_OWN_YESCRYPT too (the default) it is empty and
+# libxcrypt is not built. Not gost-yescrypt:
 # no distribution writes it by default and its GOST hash costs tens of kB; not md5crypt
 # or DES: obsolete, and a user still holding one can be given a new password.
-if ! stamp xcrypt "$OPT $XCRYPT_HASHES"; then
+if [ -z "$XCRYPT_HASHES" ]; then
+	# none: a libcrypt.a or crypt.h left from an earlier configuration must not be found
+	rm -f "$PREFIX/lib/libcrypt.a" "$PREFIX/include/crypt.h"
+	done_ xcrypt "$OPT $XCRYPT_HASHES"
+elif ! stamp xcrypt "$OPT $XCRYPT_HASHES"; then
 	d=$(fetch libxcrypt libcrypt-dev)
 	[ -x "$d/configure" ] || (cd "$d" && autoreconf -fi >/dev/null 2>&1)
 	# yescrypt includes <linux/mman.h>: musl-gcc does not look in /usr/include, so the

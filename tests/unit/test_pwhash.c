@@ -1,8 +1,9 @@
-/* common/pwhash.c: bcrypt and SHA-crypt against published vectors (Drepper's "Unix crypt
- * using SHA-256 and SHA-512", the vectors of Openwall's crypt_blowfish and of OpenBSD's
- * bcrypt regress), against the system's libxcrypt crypt_r on a few hundred generated
- * cases (passwords with 8-bit bytes and of bcrypt's boundary lengths, settings valid and
- * malformed), and its refusals of malformed settings. */
+/* common/pwhash.c: bcrypt, SHA-crypt and yescrypt against published vectors (Drepper's
+ * "Unix crypt using SHA-256 and SHA-512", the vectors of Openwall's crypt_blowfish and of
+ * OpenBSD's bcrypt regress, libxcrypt's known-answer table for $y$), against the
+ * system's libxcrypt crypt_r on a few hundred generated cases each (passwords with 8-bit
+ * bytes and of bcrypt's boundary lengths, settings valid and malformed, yescrypt's
+ * parameters varied), and its refusals of malformed settings. */
 #include <crypt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 
 #include "err.h"
 #include "harness.h"
+#include "options.h"
 #include "pwhash.h"
 
 static void check_vector(const char *pw, const char *setting, const char *want)
@@ -131,10 +133,15 @@ static void test_malformed(void)
 		CHECK(out[0] == 0);
 	}
 	/* kinds it leaves to crypt_r */
-	CHECK(!pwhash_known("$y$j9T$salt$hash") && !pwhash_known("$2x$05$CCCCCCCCCCCCCCCCCCCCC.") &&
-	      !pwhash_known("$1$salt$") && !pwhash_known("$7$") && !pwhash_known("") &&
-	      !pwhash_known("$2$") && !pwhash_known("$6") && !pwhash_known("6$salt"));
+	CHECK(!pwhash_known("$2x$05$CCCCCCCCCCCCCCCCCCCCC.") && !pwhash_known("$1$salt$") &&
+	      !pwhash_known("$7$") && !pwhash_known("") && !pwhash_known("$2$") &&
+	      !pwhash_known("$6") && !pwhash_known("6$salt") && !pwhash_known("$gy$j9T$salt") &&
+	      !pwhash_known("$y") && !pwhash_known("y$j9T$salt"));
+	CHECK(pwhash_known("$y$j9T$salt$hash") == DB_OWN_YESCRYPT);
+	CHECK(pwhash_crypt("pw", "$7$C6..../....SodiumChloride", out) == ERR_UNSUPPORTED);
+#if !DB_OWN_YESCRYPT
 	CHECK(pwhash_crypt("pw", "$y$j9T$salt", out) == ERR_UNSUPPORTED);
+#endif
 	CHECK(pwhash_known("$2a$") && pwhash_known("$2b$") && pwhash_known("$2y$") &&
 	      pwhash_known("$5$") && pwhash_known("$6$"));
 	/* the longest password crypt_r takes, and one byte more */
@@ -273,6 +280,201 @@ static void test_against_crypt_r(void)
 	CHECK(n_hashed > 200 && n_refused > 100);
 }
 
+/* ---- yescrypt ($y$, common/yescrypt.c) */
+#if DB_OWN_YESCRYPT
+
+static void test_yescrypt_vectors(void)
+{
+	/* libxcrypt 4.4's known-answer table (test/ka-table.inc), every 23rd $y$ entry */
+	static const char *v[][3] = {
+		{ "$y$j75$.......",
+		  "$y$j75$.......$/FQush7wojITE6a6KwAF4pUyKZAyYRCYJdWcgqjTeS7",
+		  "" },
+		{ "$y$j85$LdJMENpBABJJ3hIHjB1Bi.",
+		  "$y$j85$LdJMENpBABJJ3hIHjB1Bi.$kR.1Y8IoXykHJ.i8QnvTf2TYwxwkBPetGGV.3ViURz5",
+		  "U*U" },
+		{ "$y$j85$.......",
+		  "$y$j85$.......$rLtG.1kRrOgsaFU7xyyZoKNy0lPRiYMhPPf0AksWSq1",
+		  "DrAgOn" },
+		{ "$y$j75$LdJMENpBABJJ3hIHjB1Bi.",
+		  "$y$j75$LdJMENpBABJJ3hIHjB1Bi.$B1Dn5/XFjZtl5m/6QQGgMXKU2YjIfn55mTp/1dhNzgA",
+		  "zyxwvuts" },
+		{ "$y$j75$.......",
+		  "$y$j75$.......$GfJb5gz8E0YlFwUeUe9gtTByiY6jyyF6tq8FfAAZKN.",
+		  "cr1234567" },
+		{ "$y$j85$LdJMENpBABJJ3hIHjB1Bi.",
+		  "$y$j85$LdJMENpBABJJ3hIHjB1Bi.$S9GqWx7GF2Q5jW5H8/qq1scRC50qcW4adkHzuyaxZL8",
+		  "porsche911" },
+		{ "$y$j85$.......",
+		  "$y$j85$.......$U4y9nIzgWDQB5wfu9aokmtWp1kZZ7gc0/uAyUApZMp8",
+		  "zxyDPWgydbQjgq" },
+		{ "$y$j75$LdJMENpBABJJ3hIHjB1Bi.",
+		  "$y$j75$LdJMENpBABJJ3hIHjB1Bi.$kMOB3hGOWm.5ay03gv7xY0ChoYNnOOjbDPO6c/pLZY4",
+		  "palaeogeographically" },
+		{ "$y$j75$.......",
+		  "$y$j75$.......$acP22XrS6a5ERFUnUGxoj1WeSmiDxol0QFWG7XmoXG8",
+		  "cyclotrimethylenetrinitramine" },
+		{ "$y$j85$LdJMENpBABJJ3hIHjB1Bi.",
+		  "$y$j85$LdJMENpBABJJ3hIHjB1Bi.$jZxEeajWFN6X0CWs6oQH0EFM3ubVpLJGiWeGnWZTS29",
+		  "multiple word$ $eperated by $pace$ and $pecial character$" },
+		{ "$y$j85$.......",
+		  "$y$j85$.......$TDInLXdLRdgX0yoH1eqjObMhhNl3cXEP6fhIILsLSKC",
+		  "\xe1\xec\xe5\xf8\xe1\xee\xe4\xe5\xf2" },
+		{ "$y$j75$LdJMENpBABJJ3hIHjB1Bi.",
+		  "$y$j75$LdJMENpBABJJ3hIHjB1Bi.$iWMKU2bvms4.GDbSDRAmF0o7gWE012ofo5MdVrxbDh5",
+		  "ChlC6e" },
+		{ "$y$j75$.......",
+		  "$y$j75$.......$qxSShULhb08vkDQc2O4yVLmWnj/4lT8bR5DO2hcDV91",
+		  "U*U*U*U*ignored" },
+		{ "$y$j85$LdJMENpBABJJ3hIHjB1Bi.",
+		  "$y$j85$LdJMENpBABJJ3hIHjB1Bi.$y1ICnDFiIXV7IU8HwEvY0g00jplC2qKfQI56fmr03pC",
+		  "\xa3" },
+		{ "$y$j85$.......",
+		  "$y$j85$.......$k4Gk5Q2bCNWNNjYxdhJTYBIXulJrQYkb/RphrrcUae/",
+		  "\xff\xa3""345" },
+		{ "$y$j75$LdJMENpBABJJ3hIHjB1Bi.",
+		  "$y$j75$LdJMENpBABJJ3hIHjB1Bi.$rOvJTqqIT7O0IxWztHPXlwM51x8OH6TDccKgvETfzEB",
+		  "\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa\xaa" },
+	};
+	char out[PWHASH_MAX];
+	size_t i;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		check_vector(v[i][2], v[i][0], v[i][1]);
+	/* Debian's default (cost 5, 16 MiB, with the pre-hash pass), as its crypt_r wrote it */
+	check_vector("correct horse battery staple", "$y$j9T$PKAVw8ZLPs1PuwGmNEAXH.",
+	             "$y$j9T$PKAVw8ZLPs1PuwGmNEAXH.$BMG.joQHzqE/S02QuRNG7LEOylPdeBtu58XPe3PGDg/");
+	/* an empty salt is one */
+	check_vector("pw", "$y$j9T$", "$y$j9T$$35/RtcSpQnsp9pKBilplwTCR/Z6e.uNV.3aZKZzHYd6");
+	/* beyond our bounds (yescrypt.h): refused before any allocation, where libxcrypt
+	 * tries (N = 2^31 with r = 1: 256 GiB; cost 12: 2 GiB; t = 9, which it hashes) */
+	CHECK(pwhash_crypt("pw", "$y$jS.$salt", out) == ERR_TOOBIG && out[0] == 0);
+	CHECK(pwhash_crypt("pw", "$y$jGT$salt", out) == ERR_TOOBIG && out[0] == 0);
+	CHECK(pwhash_crypt("pw", "$y$j9T/6$salt", out) == ERR_TOOBIG && out[0] == 0);
+}
+
+/* yescrypt's variable-length number (the inverse of common/yescrypt.c's y_num) */
+static char *y_enc(char *o, uint32_t v, uint32_t min)
+{
+	static const char a64[] = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+	uint32_t start = 0, end = 47, n = 1, bits = 0;
+
+	v -= min;
+	while (v >= (end + 1 - start) << bits) {
+		v -= (end + 1 - start) << bits;
+		start = end + 1;
+		end = start + (62 - end) / 2;
+		n++;
+		bits += 6;
+	}
+	*o++ = a64[start + (v >> bits)];
+	while (--n) {
+		bits -= 6;
+		*o++ = a64[(v >> bits) & 63];
+	}
+	*o = 0;
+	return o;
+}
+
+/* A $y$ setting, mostly valid and cheap (N*r at most 2^14), else malformed in one way:
+ * flavors other than 0, 1 and 47, N of 2 or 2^31 and up, r*p of 2^30 and up, g or a ROM,
+ * t with classic scrypt, bad salt characters, lengths and trailing bits, junk after it.
+ * 0 if the setting may ask for gigabytes (N of 2^20 and up, p of 2^29 with r*p below
+ * 2^30), which libxcrypt would try to allocate: only ours is run on it. */
+static int y_setting(char *s)
+{
+	static const char salt_alpha[] = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	                                 "$:*! \x80~-";
+	static const uint32_t flavors[] = { 0, 0, 1, 1, 47, 47, 47, 47, 47, 47, 47, 47,
+		                            2, 46, 48, 257, 258, 1000000 };
+	static const char *tails[] = { "", "", "", "$", "$hash", "$.../", "$$", "$a$b", "", "$" };
+	uint32_t flavor = flavors[rnd(18)], nlog, r, p = 1, have = 0;
+	size_t i, n;
+	char *o = s;
+
+	nlog = rnd(10) ? 2 + rnd(7) : (rnd(2) ? 1 : 31 + rnd(40));
+	r = rnd(3) ? 1 + rnd(8) : 1 + rnd(1u << (14 - nlog % 12));
+	memcpy(o, "$y$", 3), o += 3;
+	o = y_enc(o, flavor, 0);
+	o = y_enc(o, nlog, 1);
+	o = y_enc(o, r, 1);
+	if (!rnd(3)) {
+		have = rnd(8) ? 1 + rnd(3) : 1 + rnd(40);
+		o = y_enc(o, have, 1);
+		if (have & 1) {
+			p = rnd(20) ? 2 + rnd(3) : (uint32_t)1 << 29 | rnd(100);
+			o = y_enc(o, p, 2);
+		}
+		if (have & 2)
+			o = y_enc(o, 1 + rnd(3), 1);
+		if (have & 4)
+			o = y_enc(o, 1 + rnd(3), 1);
+		if (have & 8)
+			o = y_enc(o, 1 + rnd(70), 1);
+	}
+	if (rnd(60))
+		*o++ = '$';
+	/* mostly a valid salt: a last group of two or three characters has its unused high
+	 * bits clear */
+	n = rnd(8) ? rnd(30) : rnd(100);
+	for (i = 0; i < n; i++)
+		*o++ = rnd(300) ? salt_alpha[rnd(64)] : salt_alpha[rnd(sizeof(salt_alpha) - 1)];
+	if (n % 4 > 1 && rnd(8))
+		o[-1] = salt_alpha[rnd(n % 4 == 2 ? 4 : 16)];
+	strcpy(o, tails[rnd(10)]);
+	return nlog < 20 && ((uint64_t)r * p >= (uint32_t)1 << 30 || p < (uint32_t)1 << 29);
+}
+
+static void test_yescrypt_against_crypt_r(void)
+{
+	char pw[PWHASH_MAX_PASSWORD + 1], setting[256];
+	int i, bad = 0;
+
+	n_hashed = n_refused = 0;
+	for (i = 0; i < 600; i++) {
+		random_password(pw, rnd(8) ? rnd(40) : rnd(PWHASH_MAX_PASSWORD + 1));
+		if (!y_setting(setting)) {
+			char out[PWHASH_MAX];
+			CHECK(pwhash_crypt(pw, setting, out) != 0 && out[0] == 0);
+			continue;
+		}
+		if (differ(pw, setting)) {
+			fprintf(stderr, "  differs from crypt_r: setting \"%s\", password length %zu\n",
+			        setting, strlen(pw));
+			bad++;
+		}
+	}
+	CHECK(bad == 0);
+	/* both sides of the generator are exercised (167 and 408 when written: all three
+	 * flavors, p and t, r of up to three characters) */
+	CHECK(n_hashed > 150 && n_refused > 150);
+}
+
+static void test_yescrypt_malformed(void)
+{
+	static const char *bad[] = {
+		"$y$", "$y$j", "$y$j9", "$y$j9T", "$y$j9T", "$y$j9T/", "$y$j9T.", "$y$j9T5",
+		"$y$j9T1$salt", /* have asks for g */
+		"$y$j9T3$salt", /* have asks for g, the ROM */
+		"$y$.9T/.$salt", /* classic scrypt with t */
+		"$y$k9T$salt", "$y$i9T$salt", "$y$z9T$salt", "$y$j.T$salt", "$y$j~T$salt",
+		"$y$jzT$salt", "$y$j9T$sa", "$y$j9T$s", "$y$j9T$sal~", "$y$j9T$salt$x$",
+		/* one character of a group, unused bits set, five characters */
+		"$y$j9T$/", "$y$j9T$zz", "$y$j9T$zzz", "$y$j9T$.zzzz", "$y$j9T$....z",
+		/* 88 characters: 66 bytes of salt, two more than it takes */
+		"$y$j9T$........................................................................................",
+	};
+	char out[PWHASH_MAX];
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memset(out, 'x', sizeof(out));
+		CHECK(!differ("password", bad[i]));
+		CHECK(pwhash_crypt("password", bad[i], out) != 0 && out[0] == 0);
+	}
+}
+#endif
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -280,5 +482,10 @@ int main(int argc, char **argv)
 	RUN(test_bcrypt_vectors);
 	RUN(test_malformed);
 	RUN(test_against_crypt_r);
+#if DB_OWN_YESCRYPT
+	RUN(test_yescrypt_vectors);
+	RUN(test_yescrypt_malformed);
+	RUN(test_yescrypt_against_crypt_r);
+#endif
 	return harness_done(argv[0]);
 }
