@@ -3,6 +3,7 @@
  * keystream seeded from getrandom()). base64 lives in base64.c. */
 #include "crypto.h"
 #include "crypto/chacha_avx2.h"
+#include "crypto/ltcmath.h"
 #include "crypto/poly1305_64.h"
 #include "crypto/sha256ni.h"
 
@@ -260,9 +261,10 @@ int crypto_init(void)
 {
 	if (crypto_ready)
 		return 0;
-#if DB_KEY_RSA || DB_KEY_ECDSA || DB_KEX_ECDH || DB_KEX_DH_GROUP16 || DB_KEX_DH_GROUP14_256 || \
-	DB_KEX_DH_GROUP14_SHA1
-	ltc_mp = ltm_desc; /* libtomcrypt's big numbers: only RSA, ECC and DH use them */
+#if DB_KEY_RSA || DB_KEY_ECDSA || DB_KEX_ECDH
+	/* libtomcrypt's big numbers: its RSA private operation and ECC point arithmetic
+	 * (our DH calls libtommath itself); crypto/ltcmath.c has only what those call */
+	ltc_mp = ltc_math;
 #endif
 	if (register_hash(&sha256_desc) < 0 || register_hash(&sha512_desc) < 0)
 		return ERR_CRYPTO;

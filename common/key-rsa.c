@@ -137,31 +137,92 @@ static int lambda(const struct key_rsa *a, mp_int *l)
 	return r;
 }
 
+/* Trial division bound: the odd primes below it are sieved once per prime search. */
+#define SMALL_LIMIT 2048
+
+/* Miller-Rabin rounds for a random candidate of `bits` bits, enough for a 2^-100 error
+ * bound or better (the average-case bounds for random odd candidates, FIPS 186-4 Table
+ * C.3 and FIPS 186-5 Table B.1): 1024-bit primes need 4 rounds for 2^-100 and 5 give
+ * 2^-112; 1536-bit ones 3 for 2^-100 and 4 give 2^-128 (2048-bit: 2^-144); 512-bit
+ * ones 7 for 2^-100. */
+static int mr_rounds(int bits)
+{
+	return bits >= 1536 ? 4 : bits >= 1024 ? 5 : 8;
+}
+
+/* *isp = whether the odd p of `bits` bits (> SMALL_LIMIT) is probably prime: trial
+ * division by the odd primes below SMALL_LIMIT, then Miller-Rabin to random bases in
+ * [2, 2^(bits-1)) (FIPS 186-4 C.3.1 takes them in [2, p-2]; p >= 2^(bits-1)). */
+static int probable_prime(const mp_int *p, int bits, const uint8_t *composite, mp_int *b,
+			  uint8_t *buf, int *isp)
+{
+	size_t nb = ((size_t)bits - 1 + 7) / 8;
+	unsigned extra = (unsigned)(nb * 8 - ((size_t)bits - 1));
+	mp_digit rem;
+	int d, i, r;
+
+	*isp = 0;
+	for (d = 3; d < SMALL_LIMIT; d += 2) {
+		if (composite[d])
+			continue;
+		if ((r = key_mperr(mp_mod_d(p, (mp_digit)d, &rem))) != 0)
+			return r;
+		if (rem == 0)
+			return 0;
+	}
+	for (i = 0; i < mr_rounds(bits); i++) {
+		mp_bool ok = MP_NO;
+		if ((r = rand_bytes(buf, nb)) != 0)
+			return r;
+		buf[0] &= (uint8_t)(0xff >> extra);
+		if ((r = key_mperr(mp_from_ubin(b, buf, nb))) != 0)
+			return r;
+		if (mp_cmp_d(b, 2) == MP_LT) {
+			i--; /* probability 2^-(bits-2): draw again */
+			continue;
+		}
+		if ((r = key_mperr(mp_prime_miller_rabin(p, b, &ok))) != 0)
+			return r;
+		if (ok != MP_YES)
+			return 0;
+	}
+	*isp = 1;
+	return 0;
+}
+
 /* A random prime of exactly `bits` bits, top two bits set (so that the product of two
  * has exactly twice as many), with gcd(p-1, e) == 1. Candidates are fresh random odd
- * numbers: no search bias; libtommath's test does trial division, then Miller-Rabin to
- * base 2 and a strong Lucas test (BPSW), then the rounds FIPS 186-4 C.3 asks for. */
+ * numbers: no search bias. Our own test (trial division, Miller-Rabin), not libtommath's
+ * mp_prime_is_prime: its BPSW test and prime table cost the static build 6 kB, and
+ * Miller-Rabin to random bases is what FIPS 186-4/186-5 ask for. */
 static int gen_prime(mp_int *p, int bits, const mp_int *e)
 {
 	uint8_t buf[DB_RSA_MAX_BITS / 16 + 1];
+	uint8_t composite[SMALL_LIMIT];
 	size_t nb = ((size_t)bits + 7) / 8;
 	unsigned extra = (unsigned)(nb * 8 - (size_t)bits);
-	int trials = mp_prime_rabin_miller_trials(bits);
 	mp_int t, g;
 	long tries;
-	int r;
+	int r, i, j;
 
-	if (nb > sizeof(buf) || bits < 16)
+	/* 512 bits: the smallest a key of DB_RSA_MIN_BITS >= 1024 asks for, and mr_rounds'
+	 * smallest row */
+	if (nb > sizeof(buf) || bits < 512)
 		return ERR_INVALID;
+	memset(composite, 0, sizeof(composite));
+	for (i = 3; i * i < SMALL_LIMIT; i += 2)
+		if (!composite[i])
+			for (j = i * i; j < SMALL_LIMIT; j += 2 * i)
+				composite[j] = 1;
 	if ((r = key_mperr(mp_init_size(&t, p->alloc))) != 0)
 		return r;
-	if ((r = key_mperr(mp_init(&g))) != 0) {
+	if ((r = key_mperr(mp_init_size(&g, p->alloc))) != 0) {
 		mp_clear(&t);
 		return r;
 	}
 	r = ERR_CRYPTO;
 	for (tries = 0; tries < 1000000; tries++) {
-		mp_bool isp = MP_NO;
+		int isp;
 		if ((r = rand_bytes(buf, nb)) != 0)
 			break;
 		buf[0] &= (uint8_t)(0xff >> extra);
@@ -171,11 +232,12 @@ static int gen_prime(mp_int *p, int bits, const mp_int *e)
 		else
 			buf[1] |= 0x80;
 		buf[nb - 1] |= 1;
+		/* g holds the Miller-Rabin bases, then the gcd */
 		if ((r = key_mperr(mp_from_ubin(p, buf, nb))) != 0 ||
-		    (r = key_mperr(mp_prime_is_prime(p, trials, &isp))) != 0)
+		    (r = probable_prime(p, bits, composite, &g, buf, &isp)) != 0)
 			break;
 		r = ERR_CRYPTO;
-		if (isp != MP_YES)
+		if (!isp)
 			continue;
 		if ((r = key_mperr(mp_sub_d(p, 1, &t))) != 0 ||
 		    (r = key_mperr(mp_gcd(&t, e, &g))) != 0)
@@ -188,7 +250,7 @@ static int gen_prime(mp_int *p, int bits, const mp_int *e)
 	}
 	wipe(buf, sizeof(buf));
 	key_mp_clear_secret(&t);
-	mp_clear(&g);
+	key_mp_clear_secret(&g);
 	return r;
 }
 

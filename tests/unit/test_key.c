@@ -11,6 +11,7 @@
 #include "err.h"
 #include "harness.h"
 #include "key.h"
+#include "key-internal.h"
 #include "keyfile.h"
 #include "options.h"
 
@@ -130,6 +131,55 @@ static void test_ed25519(void) { roundtrip(KEY_ED25519, 0); }
 static void test_ecdsa_p256(void) { roundtrip(KEY_ECDSA_P256, 0); }
 static void test_ecdsa_p384(void) { roundtrip(KEY_ECDSA_P384, 384); }
 static void test_ecdsa_p521(void) { roundtrip(KEY_ECDSA_P521, 0); }
+/* Generated RSA keys, checked with libtommath's own full primality test (BPSW plus
+ * Miller-Rabin; key generation uses our trial division and Miller-Rabin) and the
+ * identities of RFC 8017 section 3.2, FIPS 186-4 B.3.1 and B.3.3. */
+static void rsa_check_generated(unsigned bits)
+{
+	struct key *k = NULL;
+	const struct key_rsa *a;
+	mp_int t, p1, q1, l;
+	mp_bool isp = MP_NO;
+	int half = (int)bits / 2;
+
+	CHECK_OK(key_generate(KEY_RSA, bits, &k));
+	if (!k)
+		return;
+	a = &k->u.rsa;
+	CHECK(mp_init_multi(&t, &p1, &q1, &l, NULL) == MP_OKAY);
+	CHECK(mp_count_bits(&a->n) == (int)bits);
+	CHECK(mp_count_bits(&a->p) == half && mp_count_bits(&a->q) == half);
+	CHECK(mp_mul(&a->p, &a->q, &t) == MP_OKAY && mp_cmp(&t, &a->n) == MP_EQ);
+	CHECK(mp_prime_is_prime(&a->p, mp_prime_rabin_miller_trials(half), &isp) == MP_OKAY &&
+	      isp == MP_YES);
+	isp = MP_NO;
+	CHECK(mp_prime_is_prime(&a->q, mp_prime_rabin_miller_trials(half), &isp) == MP_OKAY &&
+	      isp == MP_YES);
+	CHECK(mp_sub(&a->p, &a->q, &t) == MP_OKAY && mp_count_bits(&t) > half - 100);
+	CHECK(mp_cmp_d(&a->e, 65537) == MP_EQ);
+	/* e*d = 1 mod lcm(p-1, q-1), d > 2^(bits/2) */
+	CHECK(mp_sub_d(&a->p, 1, &p1) == MP_OKAY && mp_sub_d(&a->q, 1, &q1) == MP_OKAY);
+	CHECK(mp_lcm(&p1, &q1, &l) == MP_OKAY);
+	CHECK(mp_mulmod(&a->e, &a->d, &l, &t) == MP_OKAY && mp_cmp_d(&t, 1) == MP_EQ);
+	CHECK(mp_cmp(&a->d, &l) == MP_LT && mp_count_bits(&a->d) > half);
+	/* dP = d mod (p-1), dQ = d mod (q-1), qInv*q = 1 mod p */
+	CHECK(mp_mod(&a->d, &p1, &t) == MP_OKAY && mp_cmp(&t, &a->dp) == MP_EQ);
+	CHECK(mp_mod(&a->d, &q1, &t) == MP_OKAY && mp_cmp(&t, &a->dq) == MP_EQ);
+	CHECK(mp_mulmod(&a->q, &a->qinv, &a->p, &t) == MP_OKAY && mp_cmp_d(&t, 1) == MP_EQ);
+	CHECK(mp_cmp(&a->qinv, &a->p) == MP_LT);
+	mp_clear_multi(&t, &p1, &q1, &l, NULL);
+	key_free(k);
+}
+
+static void test_rsa_generated(void)
+{
+	int i;
+	for (i = 0; i < 3; i++)
+		rsa_check_generated(1024);
+	rsa_check_generated(2048);
+	rsa_check_generated(3072);
+}
+
 static void test_rsa_1024(void) { roundtrip(KEY_RSA, 1024); }
 static void test_rsa_1032(void) { roundtrip(KEY_RSA, 1032); }
 static void test_rsa_2048(void) { roundtrip(KEY_RSA, 2048); }
@@ -539,6 +589,7 @@ int main(int argc, char **argv)
 	RUN(test_ecdsa_p256);
 	RUN(test_ecdsa_p384);
 	RUN(test_ecdsa_p521);
+	RUN(test_rsa_generated);
 	RUN(test_rsa_1024);
 	RUN(test_rsa_1032);
 	RUN(test_rsa_2048);
