@@ -578,6 +578,61 @@ static void test_ecdsa_rfc6979_vector(void)
 	}
 }
 
+/* ecc.c's own domain parameters against libtomcrypt's ltc_ecc_sets: 1*G is G,
+ * (n-1)*G is (Gx, p - Gy) (so n, p and, through the on-curve check of every product, b
+ * agree), and n itself is refused as a scalar. */
+static void test_ecc_domain(void)
+{
+	static const unsigned bits[] = { 256, 384, 521 };
+	size_t i, j;
+
+	for (i = 0; i < sizeof(bits) / sizeof(bits[0]); i++) {
+		const struct ecc_curve *c = ecc_curve_by_bits(bits[i]);
+		const ltc_ecc_set_type *set = NULL;
+		size_t nb, w;
+		uint8_t d[ECC_MAX_BYTES], q[ECC_MAX_POINT], want[ECC_MAX_POINT];
+		mp_int n, pr, gy;
+
+		CHECK(c != NULL);
+		if (!c)
+			continue;
+		nb = ecc_curve_bytes(c);
+		for (j = 0; ltc_ecc_sets[j].size != 0; j++)
+			if ((size_t)ltc_ecc_sets[j].size == nb)
+				set = &ltc_ecc_sets[j];
+		CHECK(set != NULL);
+		if (!set)
+			continue;
+		CHECK(mp_init_multi(&n, &pr, &gy, NULL) == MP_OKAY);
+		CHECK(mp_read_radix(&n, set->order, 16) == MP_OKAY);
+		CHECK(mp_read_radix(&pr, set->prime, 16) == MP_OKAY);
+		want[0] = 4;
+		CHECK(mp_read_radix(&gy, set->Gx, 16) == MP_OKAY);
+		CHECK(mp_to_ubin(&gy, want + 1 + nb - mp_ubin_size(&gy), nb, &w) == MP_OKAY);
+		memset(want + 1, 0, nb - w);
+		CHECK(mp_read_radix(&gy, set->Gy, 16) == MP_OKAY);
+		memset(want + 1 + nb, 0, nb);
+		CHECK(mp_to_ubin(&gy, want + 1 + 2 * nb - mp_ubin_size(&gy), nb, &w) == MP_OKAY);
+		memset(d, 0, nb);
+		d[nb - 1] = 1;
+		CHECK_OK(ecc_pubkey(c, d, q));
+		CHECK_MEM(q, want, 1 + 2 * nb);
+		/* (n-1)*G = -G */
+		CHECK(mp_sub(&pr, &gy, &gy) == MP_OKAY);
+		memset(want + 1 + nb, 0, nb);
+		CHECK(mp_to_ubin(&gy, want + 1 + 2 * nb - mp_ubin_size(&gy), nb, &w) == MP_OKAY);
+		CHECK(mp_sub_d(&n, 1, &gy) == MP_OKAY);
+		memset(d, 0, nb);
+		CHECK(mp_to_ubin(&gy, d + nb - mp_ubin_size(&gy), nb, &w) == MP_OKAY);
+		CHECK_OK(ecc_pubkey(c, d, q));
+		CHECK_MEM(q, want, 1 + 2 * nb);
+		memset(d, 0, nb);
+		CHECK(mp_to_ubin(&n, d + nb - mp_ubin_size(&n), nb, &w) == MP_OKAY);
+		CHECK(ecc_pubkey(c, d, q) == ERR_INVALID);
+		mp_clear_multi(&n, &pr, &gy, NULL);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -600,6 +655,7 @@ int main(int argc, char **argv)
 	RUN(test_bad_blobs);
 	RUN(test_ecc_ecdh_agreement);
 	RUN(test_ecc_scalar_edges);
+	RUN(test_ecc_domain);
 	RUN(test_ecdsa_rfc6979_vector);
 	return harness_done(argv[0]);
 }
