@@ -137,6 +137,32 @@ static int lambda(const struct key_rsa *a, mp_int *l)
 	return r;
 }
 
+/* d = e^-1 mod l, for odd e and the even l = lcm(p-1, q-1). libtommath inverts modulo an
+ * even number with a slower binary Euclid that the static build leaves out
+ * (contrib/musl/tommath_musl.h); instead, with u = l^-1 mod e (an odd modulus),
+ * e*d = 1 + l*(e - u) is divisible by e and d = (1 + l*(e - u)) / e lies in (0, l). */
+static int inv_mod_even(const mp_int *e, const mp_int *l, mp_int *d)
+{
+	mp_int u;
+	int r = key_mperr(mp_init_size(&u, l->alloc));
+	if (r)
+		return r;
+	if (mp_invmod(l, e, &u) != MP_OKAY)
+		r = ERR_CRYPTO; /* gcd(e, l) != 1: gen_prime makes sure it is not */
+	if (!r)
+		r = key_mperr(mp_sub(e, &u, &u));
+	if (!r)
+		r = key_mperr(mp_mul(l, &u, d));
+	if (!r)
+		r = key_mperr(mp_add_d(d, 1, d));
+	if (!r)
+		r = key_mperr(mp_div(d, e, d, &u));
+	if (!r && !mp_iszero(&u))
+		r = ERR_CRYPTO;
+	key_mp_clear_secret(&u);
+	return r;
+}
+
 /* Trial division bound: the odd primes below it are sieved once per prime search. */
 #define SMALL_LIMIT 2048
 
@@ -282,7 +308,7 @@ static int gen_once(struct key_rsa *a, int bits)
 	if (!r)
 		r = lambda(a, &l);
 	if (!r)
-		r = key_mperr(mp_invmod(&a->e, &l, &a->d));
+		r = inv_mod_even(&a->e, &l, &a->d);
 	/* FIPS 186-4 B.3.1: d > 2^(bits/2) */
 	if (!r && mp_count_bits(&a->d) <= bits / 2)
 		r = ERR_CRYPTO;
