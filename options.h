@@ -100,8 +100,8 @@
 #define DB_COMPRESSION       DB_FULL /* zlib, zlib@openssh.com: links zlib, ~28 KB static */
 /* Fast paths beside libtomcrypt's portable code (common/crypto/): AES-CTR and AES-GCM
  * on AES-NI + PCLMULQDQ, SHA-256 on SHA-NI, ChaCha20 on AVX2 (each chosen once from
- * CPUID, x86-64 only), Poly1305 with 64-bit limbs (any compiler with __int128). Off
- * in MINIMAL. Cost in the static musl binary (make STATIC=1): +7.8 KB of text (552065
+ * CPUID, x86-64 only). Off in MINIMAL. (Poly1305 with 64-bit limbs was one; it is now
+ * the portable code wherever __int128 exists, in every build: crypto/poly1305_64.h.) Cost in the static musl binary (make STATIC=1): +7.8 KB of text (552065
  * -> 559825: aesni 3.4 KB, chacha_avx2 2.1 KB, poly1305_64 1.1 KB, sha256ni 0.8 KB),
  * file 588056 -> 592152 bytes. sha256ni's rounds unrolled by hand since: 827 -> 1258
  * bytes of text (+431). Poly1305 in radix 2^64 since: 1267 -> 1037 bytes (-230);

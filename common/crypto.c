@@ -748,16 +748,16 @@ int chacha20_ietf_xor(const uint8_t key[32], const uint8_t nonce[12], uint32_t c
 
 int poly1305_mac(const uint8_t key[32], const uint8_t *p, size_t n, uint8_t tag[16])
 {
+#if HAVE_POLY1305_64
+	/* not a fast path but the portable code where __int128 exists (poly1305_64.h) */
+	poly1305_64(key, p, n, tag);
+	return 0;
+#else
 	static const uint8_t empty[1];
 	unsigned long taglen = 16;
 
-#if HAVE_POLY1305_64
-	if (fast_enabled) {
-		poly1305_64(key, p, n, tag);
-		return 0;
-	}
-#endif
 	if (poly1305_memory(key, 32, n ? p : empty, n, tag, &taglen) != CRYPT_OK || taglen != 16)
 		return ERR_CRYPTO;
 	return 0;
+#endif
 }
