@@ -261,9 +261,9 @@ int crypto_init(void)
 {
 	if (crypto_ready)
 		return 0;
-#if DB_KEY_RSA || DB_KEY_ECDSA || DB_KEX_ECDH
-	/* libtomcrypt's big numbers: its RSA private operation and ECC point arithmetic
-	 * (our DH calls libtommath itself); crypto/ltcmath.c has only what those call */
+#if DB_KEY_ECDSA || DB_KEX_ECDH
+	/* libtomcrypt's big numbers: only its ECC point arithmetic (our RSA and DH call
+	 * libtommath themselves); crypto/ltcmath.c has only what that calls */
 	ltc_mp = ltc_math;
 #endif
 	if (register_hash(&sha256_desc) < 0 || register_hash(&sha512_desc) < 0)

@@ -1,16 +1,16 @@
 /* ltcmath.c: the entries of libtomcrypt's math descriptor that the libtomcrypt code we
- * link calls, over libtommath (ltcmath.h says why not ltm_desc).
+ * link calls, over libtommath (ltcmath.h says why not ltm_desc): only its ECC point
+ * arithmetic since key-rsa.c does the RSA private operation itself.
  *
  * Who calls what (libtomcrypt 1.18.2, its mp_* macros in tomcrypt_math.h):
  *   ltc_init_multi, ltc_deinit_multi (math/multi.c): init, deinit
- *   rsa_exptmod: unsigned_read/_size/_write, compare, rand, get_digit_count, invmod,
- *     exptmod, mulmod, sub, mul, add (blinding, CRT, the CRT fault check)
  *   ltc_ecc_mulmod (timing-resistant), ltc_ecc_mul2add: init, deinit, copy, get_digit,
  *     get_digit_count, mulmod, montgomery_*, unsigned_size/_write, ecc_ptadd, ecc_ptdbl
  *   ltc_ecc_map: set_int, invmod, mpdiv (mod), montgomery_reduce, mul, sqr
  *   ltc_ecc_projective_add_point, _dbl_point: add, sub, compare, compare_d, copy,
  *     div_2, get_digit (mp_isodd), montgomery_reduce, mul, sqr
- * Anything else (rsa_make_key, ecc_make_key, ecc_verify_hash, DSA, DH, ...) would call a
+ * Anything else (rsa_exptmod, rsa_make_key, ecc_make_key, ecc_verify_hash, DSA, DH, ...)
+ * would call a
  * NULL entry: common/ does not use it (tests/unit/test_crypto.c checks the entries above
  * are all set). Numbers are freed by mp_clear, which zeroes their digits. */
 #include "crypto/ltcmath.h"
@@ -18,10 +18,9 @@
 #include <stdlib.h>
 #include <tommath.h>
 
-#include "crypto.h"
 #include "options.h"
 
-#if DB_KEY_RSA || DB_KEY_ECDSA || DB_KEX_ECDH
+#if DB_KEY_ECDSA || DB_KEX_ECDH
 
 static int lerr(mp_err e)
 {
@@ -83,11 +82,6 @@ static int m_unsigned_write(void *a, unsigned char *b)
 	return lerr(mp_to_ubin(a, b, mp_ubin_size(a), NULL));
 }
 
-static int m_unsigned_read(void *a, unsigned char *b, unsigned long n)
-{
-	return lerr(mp_from_ubin(a, b, n));
-}
-
 static int m_add(void *a, void *b, void *c) { return lerr(mp_add(a, b, c)); }
 static int m_sub(void *a, void *b, void *c) { return lerr(mp_sub(a, b, c)); }
 static int m_mul(void *a, void *b, void *c) { return lerr(mp_mul(a, b, c)); }
@@ -96,7 +90,6 @@ static int m_div(void *a, void *b, void *c, void *d) { return lerr(mp_div(a, b, 
 static int m_div_2(void *a, void *b) { return lerr(mp_div_2(a, b)); }
 static int m_mulmod(void *a, void *b, void *c, void *d) { return lerr(mp_mulmod(a, b, c, d)); }
 static int m_invmod(void *a, void *b, void *c) { return lerr(mp_invmod(a, b, c)); }
-static int m_exptmod(void *a, void *b, void *c, void *d) { return lerr(mp_exptmod(a, b, c, d)); }
 
 static int m_mont_setup(void *a, void **b)
 {
@@ -121,29 +114,6 @@ static int m_mont_reduce(void *a, void *b, void *c)
 
 static void m_mont_deinit(void *a) { free(a); }
 
-/* `digits` random digits from our generator (rsa_exptmod's blinding factor). */
-static int m_rand(void *a, int digits)
-{
-	mp_int *m = a;
-	mp_err e;
-	int i;
-
-	if (digits <= 0)
-		return CRYPT_INVALID_ARG;
-	if ((e = mp_grow(m, digits)) != MP_OKAY)
-		return lerr(e);
-	for (i = 0; i < digits; i++) {
-		mp_digit d;
-		if (rand_bytes(&d, sizeof(d)) != 0)
-			return CRYPT_ERROR_READPRNG;
-		m->dp[i] = d & MP_MASK;
-	}
-	m->used = digits;
-	m->sign = MP_ZPOS;
-	mp_clamp(m);
-	return CRYPT_OK;
-}
-
 const ltc_math_descriptor ltc_math = {
 	.name = "libtommath",
 	.bits_per_digit = MP_DIGIT_BIT,
@@ -157,7 +127,6 @@ const ltc_math_descriptor ltc_math = {
 	.compare_d = m_compare_d,
 	.unsigned_size = m_unsigned_size,
 	.unsigned_write = m_unsigned_write,
-	.unsigned_read = m_unsigned_read,
 	.add = m_add,
 	.sub = m_sub,
 	.mul = m_mul,
@@ -170,12 +139,8 @@ const ltc_math_descriptor ltc_math = {
 	.montgomery_normalization = m_mont_norm,
 	.montgomery_reduce = m_mont_reduce,
 	.montgomery_deinit = m_mont_deinit,
-	.exptmod = m_exptmod,
-#if DB_KEY_ECDSA || DB_KEX_ECDH
 	.ecc_ptadd = ltc_ecc_projective_add_point,
 	.ecc_ptdbl = ltc_ecc_projective_dbl_point,
-#endif
-	.rand = m_rand,
 };
 
 #endif

@@ -171,6 +171,31 @@ static void rsa_check_generated(unsigned bits)
 	key_free(k);
 }
 
+/* rsa_private's fault check: a wrong CRT half (here a corrupted dP) must give an
+ * error, never a signature (which would give away p). */
+static void test_rsa_crt_fault(void)
+{
+	struct key *k = NULL;
+	struct buf sig;
+	int i;
+
+	CHECK_OK(key_generate(KEY_RSA, 1024, &k));
+	if (!k)
+		return;
+	CHECK_OK(buf_init(&sig, 256, 8192));
+	for (i = 0; i < 8; i++) { /* s1 - s2 negative and positive alike */
+		sig.len = 0;
+		CHECK_OK(key_sign(k, "rsa-sha2-256", msg, i + 1, &sig));
+		CHECK_OK(key_verify(k, "rsa-sha2-256", sig.data, sig.len, msg, i + 1));
+	}
+	CHECK(mp_add_d(&k->u.rsa.dp, 2, &k->u.rsa.dp) == MP_OKAY);
+	sig.len = 0;
+	CHECK(key_sign(k, "rsa-sha2-256", msg, sizeof(msg), &sig) == ERR_CRYPTO);
+	CHECK(sig.len == 0);
+	buf_free(&sig);
+	key_free(k);
+}
+
 static void test_rsa_generated(void)
 {
 	int i;
@@ -645,6 +670,7 @@ int main(int argc, char **argv)
 	RUN(test_ecdsa_p384);
 	RUN(test_ecdsa_p521);
 	RUN(test_rsa_generated);
+	RUN(test_rsa_crt_fault);
 	RUN(test_rsa_1024);
 	RUN(test_rsa_1032);
 	RUN(test_rsa_2048);
