@@ -21,7 +21,7 @@
 /* ---- signing keys (host keys, user keys, dropbearkey) */
 #define DB_KEY_ED25519 1   /* our own Ed25519 module, ~6 KB */
 #define DB_KEY_ECDSA   DB_FULL   /* libtomcrypt ECC, NIST P-256/384/521, ~20 KB */
-#define DB_KEY_RSA     DB_FULL   /* libtomcrypt RSA over libtommath, ~15 KB */
+#define DB_KEY_RSA     DB_FULL   /* RSA over libtommath (key-rsa.c's own keygen and signing) */
 /* Private keys in the text formats, OpenSSH's openssh-key-v1 (bcrypt-pbkdf + AES for
  * encrypted ones) and PEM (PKCS#1, SEC1, PKCS#8), besides Dropbear's own binary format,
  * for host keys, dbclient -i, dropbearkey -y and dropbearconvert. Off, a text key file is
