@@ -21,7 +21,7 @@
 /* ---- signing keys (host keys, user keys, dropbearkey) */
 #define DB_KEY_ED25519 1   /* our own Ed25519 module, ~6 KB */
 #define DB_KEY_ECDSA   DB_FULL   /* libtomcrypt ECC, NIST P-256/384/521, ~20 KB */
-#define DB_KEY_RSA     DB_FULL   /* libtomcrypt RSA over libtommath, ~15 KB */
+#define DB_KEY_RSA     DB_FULL   /* RSA over libtommath (key-rsa.c's own keygen and signing) */
 /* Private keys in the text formats, OpenSSH's openssh-key-v1 (bcrypt-pbkdf + AES for
  * encrypted ones) and PEM (PKCS#1, SEC1, PKCS#8), besides Dropbear's own binary format,
  * for host keys, dbclient -i, dropbearkey -y and dropbearconvert. Off, a text key file is
@@ -100,8 +100,9 @@
 #define DB_COMPRESSION       DB_FULL /* zlib, zlib@openssh.com: links zlib, ~28 KB static */
 /* Fast paths beside libtomcrypt's portable code (common/crypto/): AES-CTR and AES-GCM
  * on AES-NI + PCLMULQDQ, SHA-256 on SHA-NI, ChaCha20 and Poly1305 on AVX2 (each chosen
- * once from CPUID, x86-64 only), Poly1305 with 64-bit limbs (any compiler with __int128). Off
- * in MINIMAL. Cost in the static musl binary (make STATIC=1): +7.8 KB of text (552065
+ * once from CPUID, x86-64 only). Off in MINIMAL. (Poly1305 with 64-bit limbs was one;
+ * it is now the portable code wherever __int128 exists, in every build:
+ * crypto/poly1305_64.h.) Cost in the static musl binary (make STATIC=1): +7.8 KB of text (552065
  * -> 559825: aesni 3.4 KB, chacha_avx2 2.1 KB, poly1305_64 1.1 KB, sha256ni 0.8 KB),
  * file 588056 -> 592152 bytes. sha256ni's rounds unrolled by hand since: 827 -> 1258
  * bytes of text (+431). Poly1305 in radix 2^64 since: 1267 -> 1037 bytes (-230);

@@ -3,6 +3,7 @@
  * keystream seeded from getrandom()). base64 lives in base64.c. */
 #include "crypto.h"
 #include "crypto/chacha_avx2.h"
+#include "crypto/ltcmath.h"
 #include "crypto/poly1305_64.h"
 #include "crypto/sha256ni.h"
 
@@ -260,9 +261,10 @@ int crypto_init(void)
 {
 	if (crypto_ready)
 		return 0;
-#if DB_KEY_RSA || DB_KEY_ECDSA || DB_KEX_ECDH || DB_KEX_DH_GROUP16 || DB_KEX_DH_GROUP14_256 || \
-	DB_KEX_DH_GROUP14_SHA1
-	ltc_mp = ltm_desc; /* libtomcrypt's big numbers: only RSA, ECC and DH use them */
+#if DB_KEY_ECDSA || DB_KEX_ECDH
+	/* libtomcrypt's big numbers: only its ECC point arithmetic (our RSA and DH call
+	 * libtommath themselves); crypto/ltcmath.c has only what that calls */
+	ltc_mp = ltc_math;
 #endif
 	if (register_hash(&sha256_desc) < 0 || register_hash(&sha512_desc) < 0)
 		return ERR_CRYPTO;
@@ -746,16 +748,16 @@ int chacha20_ietf_xor(const uint8_t key[32], const uint8_t nonce[12], uint32_t c
 
 int poly1305_mac(const uint8_t key[32], const uint8_t *p, size_t n, uint8_t tag[16])
 {
+#if HAVE_POLY1305_64
+	/* not a fast path but the portable code where __int128 exists (poly1305_64.h) */
+	poly1305_64(key, p, n, tag);
+	return 0;
+#else
 	static const uint8_t empty[1];
 	unsigned long taglen = 16;
 
-#if HAVE_POLY1305_64
-	if (fast_enabled) {
-		poly1305_64(key, p, n, tag);
-		return 0;
-	}
-#endif
 	if (poly1305_memory(key, 32, n ? p : empty, n, tag, &taglen) != CRYPT_OK || taglen != 16)
 		return ERR_CRYPTO;
 	return 0;
+#endif
 }

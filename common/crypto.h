@@ -18,7 +18,9 @@ int crypto_init(void);
 
 /* Fast paths (AES-NI, PCLMULQDQ, ...) are used where the CPU has them and DB_FAST_CRYPTO
  * is on; crypto_fast_set(0) makes contexts initialised afterwards use the portable code
- * (for the tests that compare both). Returns the previous setting. */
+ * (for the tests that compare both). Returns the previous setting. Poly1305's AVX2 path
+ * is chosen inside poly1305_64 and does not follow it: its tests compare poly1305_mac
+ * with libtomcrypt's Poly1305 directly. */
 int crypto_fast_set(int on);
 
 /* ---- random: a ChaCha20 keystream generator seeded from getrandom(), reseeded in a

@@ -5,8 +5,10 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <tommath.h>
 
 #include "crypto.h"
+#include "crypto/ltcmath.h"
 #include "crypto/sha256ni.h"
 #include "options.h"
 #include "err.h"
@@ -832,13 +834,21 @@ static void test_rand_ltc_prng(void)
 	CHECK(prng_descriptor[idx].read(a, sizeof a, crypto_prng_state()) == sizeof a);
 	CHECK(prng_descriptor[idx].read(b, sizeof b, crypto_prng_state()) == sizeof b);
 	CHECK(memcmp(a, b, sizeof a) != 0);
-	CHECK(ecc_make_key(crypto_prng_state(), idx, 32, &k) == CRYPT_OK);
-	ecc_free(&k);
+	/* ecc_make_key needs math entries our descriptor leaves out (crypto/ltcmath.c):
+	 * libtomcrypt's full one for this test */
+	{
+		ltc_math_descriptor ours = ltc_mp;
+		ltc_mp = ltm_desc;
+		CHECK(ecc_make_key(crypto_prng_state(), idx, 32, &k) == CRYPT_OK);
+		ecc_free(&k);
+		ltc_mp = ours;
+	}
 }
 
 /* The same hash, HMAC, AES, ChaCha20 and Poly1305 vectors again on libtomcrypt's portable code, with the
  * fast paths (crypto/aesni.c, sha256ni.c, chacha_avx2.c) switched off; main() has already run
- * them with the fast paths on. */
+ * them with the fast paths on. (Poly1305 has no switch: crypto/poly1305_64.c is the
+ * portable code wherever __int128 exists; test_crypto_fast.c runs libtomcrypt's too.) */
 static void test_portable_paths(void)
 {
 	int was = crypto_fast_set(0);
@@ -888,6 +898,38 @@ static void test_aes_fast_selected(void)
 #endif
 }
 
+/* Our libtomcrypt math descriptor: every entry crypto/ltcmath.c's comment lists as called
+ * by the libtomcrypt code we link is set (a NULL one would be a crash there), and
+ * crypto_init installs it. */
+static void test_ltc_math(void)
+{
+#if DB_KEY_ECDSA || DB_KEX_ECDH
+	const ltc_math_descriptor *m = &ltc_math;
+	CHECK(ltc_mp.init == m->init && ltc_mp.mulmod == m->mulmod);
+	CHECK(m->bits_per_digit == MP_DIGIT_BIT);
+	CHECK(m->init && m->deinit && m->copy && m->set_int && m->get_digit &&
+	      m->get_digit_count && m->compare && m->compare_d && m->unsigned_size &&
+	      m->unsigned_write && m->add && m->sub && m->mul && m->sqr && m->mpdiv &&
+	      m->div_2 && m->mulmod && m->invmod && m->montgomery_setup &&
+	      m->montgomery_normalization && m->montgomery_reduce && m->montgomery_deinit &&
+	      m->ecc_ptadd && m->ecc_ptdbl);
+	{
+		void *a = NULL, *b = NULL;
+		uint8_t out[64];
+		CHECK(m->init(&a) == CRYPT_OK && m->init(&b) == CRYPT_OK);
+		CHECK(m->set_int(a, 0x010203) == CRYPT_OK && m->unsigned_size(a) == 3);
+		CHECK(m->unsigned_write(a, out) == CRYPT_OK && out[0] == 1 && out[2] == 3);
+		CHECK(m->compare_d(a, 0x010203) == LTC_MP_EQ && m->compare_d(a, 1) == LTC_MP_GT);
+		CHECK(m->get_digit_count(a) == 1 && m->get_digit(a, 0) == 0x010203 &&
+		      m->get_digit(a, 1) == 0 && m->get_digit(a, -1) == 0);
+		CHECK(m->set_int(b, 7) == CRYPT_OK && m->compare_d(b, 7) == LTC_MP_EQ);
+		CHECK(m->compare(b, a) == LTC_MP_LT && m->compare(a, b) == LTC_MP_GT);
+		m->deinit(a);
+		m->deinit(b);
+	}
+#endif
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -914,5 +956,6 @@ int main(int argc, char **argv)
 	RUN(test_rand_basic);
 	RUN(test_rand_fork);
 	RUN(test_rand_ltc_prng);
+	RUN(test_ltc_math);
 	return harness_done(argv[0]);
 }

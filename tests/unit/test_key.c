@@ -11,6 +11,7 @@
 #include "err.h"
 #include "harness.h"
 #include "key.h"
+#include "key-internal.h"
 #include "keyfile.h"
 #include "options.h"
 
@@ -130,6 +131,80 @@ static void test_ed25519(void) { roundtrip(KEY_ED25519, 0); }
 static void test_ecdsa_p256(void) { roundtrip(KEY_ECDSA_P256, 0); }
 static void test_ecdsa_p384(void) { roundtrip(KEY_ECDSA_P384, 384); }
 static void test_ecdsa_p521(void) { roundtrip(KEY_ECDSA_P521, 0); }
+/* Generated RSA keys, checked with libtommath's own full primality test (BPSW plus
+ * Miller-Rabin; key generation uses our trial division and Miller-Rabin) and the
+ * identities of RFC 8017 section 3.2, FIPS 186-4 B.3.1 and B.3.3. */
+static void rsa_check_generated(unsigned bits)
+{
+	struct key *k = NULL;
+	const struct key_rsa *a;
+	mp_int t, p1, q1, l;
+	mp_bool isp = MP_NO;
+	int half = (int)bits / 2;
+
+	CHECK_OK(key_generate(KEY_RSA, bits, &k));
+	if (!k)
+		return;
+	a = &k->u.rsa;
+	CHECK(mp_init_multi(&t, &p1, &q1, &l, NULL) == MP_OKAY);
+	CHECK(mp_count_bits(&a->n) == (int)bits);
+	CHECK(mp_count_bits(&a->p) == half && mp_count_bits(&a->q) == half);
+	CHECK(mp_mul(&a->p, &a->q, &t) == MP_OKAY && mp_cmp(&t, &a->n) == MP_EQ);
+	CHECK(mp_prime_is_prime(&a->p, mp_prime_rabin_miller_trials(half), &isp) == MP_OKAY &&
+	      isp == MP_YES);
+	isp = MP_NO;
+	CHECK(mp_prime_is_prime(&a->q, mp_prime_rabin_miller_trials(half), &isp) == MP_OKAY &&
+	      isp == MP_YES);
+	CHECK(mp_sub(&a->p, &a->q, &t) == MP_OKAY && mp_count_bits(&t) > half - 100);
+	CHECK(mp_cmp_d(&a->e, 65537) == MP_EQ);
+	/* e*d = 1 mod lcm(p-1, q-1), d > 2^(bits/2) */
+	CHECK(mp_sub_d(&a->p, 1, &p1) == MP_OKAY && mp_sub_d(&a->q, 1, &q1) == MP_OKAY);
+	CHECK(mp_lcm(&p1, &q1, &l) == MP_OKAY);
+	CHECK(mp_mulmod(&a->e, &a->d, &l, &t) == MP_OKAY && mp_cmp_d(&t, 1) == MP_EQ);
+	CHECK(mp_cmp(&a->d, &l) == MP_LT && mp_count_bits(&a->d) > half);
+	/* dP = d mod (p-1), dQ = d mod (q-1), qInv*q = 1 mod p */
+	CHECK(mp_mod(&a->d, &p1, &t) == MP_OKAY && mp_cmp(&t, &a->dp) == MP_EQ);
+	CHECK(mp_mod(&a->d, &q1, &t) == MP_OKAY && mp_cmp(&t, &a->dq) == MP_EQ);
+	CHECK(mp_mulmod(&a->q, &a->qinv, &a->p, &t) == MP_OKAY && mp_cmp_d(&t, 1) == MP_EQ);
+	CHECK(mp_cmp(&a->qinv, &a->p) == MP_LT);
+	mp_clear_multi(&t, &p1, &q1, &l, NULL);
+	key_free(k);
+}
+
+/* rsa_private's fault check: a wrong CRT half (here a corrupted dP) must give an
+ * error, never a signature (which would give away p). */
+static void test_rsa_crt_fault(void)
+{
+	struct key *k = NULL;
+	struct buf sig;
+	int i;
+
+	CHECK_OK(key_generate(KEY_RSA, 1024, &k));
+	if (!k)
+		return;
+	CHECK_OK(buf_init(&sig, 256, 8192));
+	for (i = 0; i < 8; i++) { /* s1 - s2 negative and positive alike */
+		sig.len = 0;
+		CHECK_OK(key_sign(k, "rsa-sha2-256", msg, i + 1, &sig));
+		CHECK_OK(key_verify(k, "rsa-sha2-256", sig.data, sig.len, msg, i + 1));
+	}
+	CHECK(mp_add_d(&k->u.rsa.dp, 2, &k->u.rsa.dp) == MP_OKAY);
+	sig.len = 0;
+	CHECK(key_sign(k, "rsa-sha2-256", msg, sizeof(msg), &sig) == ERR_CRYPTO);
+	CHECK(sig.len == 0);
+	buf_free(&sig);
+	key_free(k);
+}
+
+static void test_rsa_generated(void)
+{
+	int i;
+	for (i = 0; i < 3; i++)
+		rsa_check_generated(1024);
+	rsa_check_generated(2048);
+	rsa_check_generated(3072);
+}
+
 static void test_rsa_1024(void) { roundtrip(KEY_RSA, 1024); }
 static void test_rsa_1032(void) { roundtrip(KEY_RSA, 1032); }
 static void test_rsa_2048(void) { roundtrip(KEY_RSA, 2048); }
@@ -528,6 +603,61 @@ static void test_ecdsa_rfc6979_vector(void)
 	}
 }
 
+/* ecc.c's own domain parameters against libtomcrypt's ltc_ecc_sets: 1*G is G,
+ * (n-1)*G is (Gx, p - Gy) (so n, p and, through the on-curve check of every product, b
+ * agree), and n itself is refused as a scalar. */
+static void test_ecc_domain(void)
+{
+	static const unsigned bits[] = { 256, 384, 521 };
+	size_t i, j;
+
+	for (i = 0; i < sizeof(bits) / sizeof(bits[0]); i++) {
+		const struct ecc_curve *c = ecc_curve_by_bits(bits[i]);
+		const ltc_ecc_set_type *set = NULL;
+		size_t nb, w;
+		uint8_t d[ECC_MAX_BYTES], q[ECC_MAX_POINT], want[ECC_MAX_POINT];
+		mp_int n, pr, gy;
+
+		CHECK(c != NULL);
+		if (!c)
+			continue;
+		nb = ecc_curve_bytes(c);
+		for (j = 0; ltc_ecc_sets[j].size != 0; j++)
+			if ((size_t)ltc_ecc_sets[j].size == nb)
+				set = &ltc_ecc_sets[j];
+		CHECK(set != NULL);
+		if (!set)
+			continue;
+		CHECK(mp_init_multi(&n, &pr, &gy, NULL) == MP_OKAY);
+		CHECK(mp_read_radix(&n, set->order, 16) == MP_OKAY);
+		CHECK(mp_read_radix(&pr, set->prime, 16) == MP_OKAY);
+		want[0] = 4;
+		CHECK(mp_read_radix(&gy, set->Gx, 16) == MP_OKAY);
+		CHECK(mp_to_ubin(&gy, want + 1 + nb - mp_ubin_size(&gy), nb, &w) == MP_OKAY);
+		memset(want + 1, 0, nb - w);
+		CHECK(mp_read_radix(&gy, set->Gy, 16) == MP_OKAY);
+		memset(want + 1 + nb, 0, nb);
+		CHECK(mp_to_ubin(&gy, want + 1 + 2 * nb - mp_ubin_size(&gy), nb, &w) == MP_OKAY);
+		memset(d, 0, nb);
+		d[nb - 1] = 1;
+		CHECK_OK(ecc_pubkey(c, d, q));
+		CHECK_MEM(q, want, 1 + 2 * nb);
+		/* (n-1)*G = -G */
+		CHECK(mp_sub(&pr, &gy, &gy) == MP_OKAY);
+		memset(want + 1 + nb, 0, nb);
+		CHECK(mp_to_ubin(&gy, want + 1 + 2 * nb - mp_ubin_size(&gy), nb, &w) == MP_OKAY);
+		CHECK(mp_sub_d(&n, 1, &gy) == MP_OKAY);
+		memset(d, 0, nb);
+		CHECK(mp_to_ubin(&gy, d + nb - mp_ubin_size(&gy), nb, &w) == MP_OKAY);
+		CHECK_OK(ecc_pubkey(c, d, q));
+		CHECK_MEM(q, want, 1 + 2 * nb);
+		memset(d, 0, nb);
+		CHECK(mp_to_ubin(&n, d + nb - mp_ubin_size(&n), nb, &w) == MP_OKAY);
+		CHECK(ecc_pubkey(c, d, q) == ERR_INVALID);
+		mp_clear_multi(&n, &pr, &gy, NULL);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -539,6 +669,8 @@ int main(int argc, char **argv)
 	RUN(test_ecdsa_p256);
 	RUN(test_ecdsa_p384);
 	RUN(test_ecdsa_p521);
+	RUN(test_rsa_generated);
+	RUN(test_rsa_crt_fault);
 	RUN(test_rsa_1024);
 	RUN(test_rsa_1032);
 	RUN(test_rsa_2048);
@@ -549,6 +681,7 @@ int main(int argc, char **argv)
 	RUN(test_bad_blobs);
 	RUN(test_ecc_ecdh_agreement);
 	RUN(test_ecc_scalar_edges);
+	RUN(test_ecc_domain);
 	RUN(test_ecdsa_rfc6979_vector);
 	return harness_done(argv[0]);
 }
