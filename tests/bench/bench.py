@@ -12,8 +12,9 @@
 4. memory.py: binary size, daemon idle RSS and private memory, RSS, private memory and
    processes per session: our static build next to Dropbear 2026.94 (static musl too),
    our dynamic build next to Debian's dynamic Dropbear 2022.83.
-5. The goals' ratios in one table, and build/bench/bench.svg: throughput per cipher and
-   pair, memory per implementation (an SVG written here, no plotting library).
+5. The goals' ratios in one table, build/bench/bench.svg: throughput per cipher and
+   pair, memory per implementation (an SVG written here, no plotting library), and
+   build/bench/report.md: every table of the run in Markdown (what README quotes).
 
 The raw figures are in build/bench/*.json. Benchmarks assert nothing.
 """
@@ -244,19 +245,90 @@ def main():
     t0 = time.time()
     ensure_deps()
     os.makedirs(OUT, exist_ok=True)
-    print("machine: %s, %d CPUs; %s UTC" % (cpu_model(), os.cpu_count(),
-                                             time.strftime("%Y-%m-%d %H:%M",
-                                                           time.gmtime())), flush=True)
+    started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    print("machine: %s, %d CPUs; %s" % (cpu_model(), os.cpu_count(), started), flush=True)
     tp = run_part("throughput.py", "throughput.json")
     kx = run_part("kex.py", "kex.json")
     # memory.py's own pairs (issue 11's): our static build against Dropbear 2026.94 (a
     # static musl binary too), our dynamic build against Debian's dynamic 2022.83
     mem = run_part("memory.py", "memory.json")
-    summary(tp, kx, mem)
+    goals = summary(tp, kx, mem)
     svg = os.path.join(OUT, "bench.svg")
     write_svg(tp, mem, svg)
-    print("\nplot: %s\nraw figures: %s/*.json\nbench took %.0f s" % (svg, OUT,
-                                                                   time.time() - t0))
+    md = os.path.join(OUT, "report.md")
+    write_markdown(tp, kx, mem, goals, md, "`make bench`%s, %s, on %s (%d CPUs)." % (
+        " (QUICK=1)" if QUICK else "", started, cpu_model(), os.cpu_count()))
+    print("\nplot: %s\ntables (Markdown): %s\nraw figures: %s/*.json\nbench took %.0f s" % (
+        svg, md, OUT, time.time() - t0))
+
+
+def write_markdown(tp, kx, mem, goals, path, header):
+    """The run as Markdown tables (build/bench/report.md): what README's Performance
+    section quotes."""
+    out = [header, ""]
+    if goals:
+        out += ["| goal | ratio | target |", "| --- | --- | --- |"]
+        out += ["| %s | %s | %s |" % (label, fmt(v), goal) for label, v, goal in goals]
+        out.append("")
+    if tp:
+        pairs = []
+        for r in tp["rows"]:
+            if r["pair"] not in pairs:
+                pairs.append(r["pair"])
+        ciphers = []
+        for r in tp["rows"]:
+            if r["cipher"] not in ciphers:
+                ciphers.append(r["cipher"])
+        for d, title in (("down", "download (server to client)"),
+                         ("up", "upload (client to server)")):
+            rows = [r for r in tp["rows"] if r["dir"] == d]
+            if not rows:
+                continue
+            out.append("%s, MB/s (ratio to OpenSSH 10's pair), server / client cycles per "
+                       "byte; median of %d runs of %d MiB:" % (title, tp["rounds"],
+                                                                 tp["size_mib"]))
+            out.append("")
+            out.append("| cipher | " + " | ".join(pairs) + " |")
+            out.append("| --- |" + " --- |" * len(pairs))
+            for c in ciphers:
+                cells = []
+                for pr in pairs:
+                    r = find(rows, pair=pr, cipher=c)
+                    if not r or r["mbps"] is None:
+                        cells.append("n/a")
+                        continue
+                    ratio = r["ratios"].get("/ossh10")
+                    cells.append("%.0f (%s) %s / %s" % (
+                        r["mbps"], fmt(ratio), "%.1f" % r["srv_cpb"] if r["srv_cpb"] else "-",
+                        "%.1f" % r["cli_cpb"] if r["cli_cpb"] else "-"))
+                if any(x != "n/a" for x in cells):
+                    out.append("| %s | %s |" % (c, " | ".join(cells)))
+            out.append("")
+    if kx:
+        out.append("connect latency (key exchange, public-key login, `true`), %s "
+                   "connections per row:" % kx.get("n", "?"))
+        out.append("")
+        out += ["| client | server | kex | median ms | p90 ms | server CPU ms | client CPU ms |",
+                "| --- | --- | --- | --- | --- | --- | --- |"]
+        for r in kx["rows"]:
+            out.append("| %s | %s | %s | %.1f | %.1f | %.1f | %.1f |" % (
+                r["client"], r["server"], r["kex"], r["median_ms"], r["p90_ms"],
+                r["srv_cpu_ms"], r["cli_cpu_ms"]))
+        out.append("")
+    if mem:
+        out.append("memory, N=%d idle sessions (OpenSSH's ssh), median of %d runs, kB:" %
+                   (mem["n"], mem["runs"]))
+        out.append("")
+        out += ["| | size (bytes) | idle RSS | idle private | RSS / session | "
+                "private / session | processes / session |",
+                "| --- | --- | --- | --- | --- | --- | --- |"]
+        for r in mem["rows"]:
+            out.append("| %s | %d | %.0f | %.0f | %.0f | %.0f | %.1f |" % (
+                r["name"], r["size"], r["idle_rss"] / 1024, r["idle_priv"] / 1024,
+                r["sess_rss"] / 1024, r["sess_priv"] / 1024, r["procs_per_sess"]))
+        out.append("")
+    with open(path, "w") as f:
+        f.write("\n".join(out))
 
 
 def cpu_model():
