@@ -128,6 +128,10 @@ endif
 ifeq ($(LTO),1)
 CFLAGS   += -flto=auto
 LDFLAGS  += -flto=auto
+# contrib/musl/relr-start.c runs before relocation: compiled on its own, where what it
+# may use (PC-relative addressing, no stack protector) is what its source says, not what
+# LTO's partitions and inlining make of it.
+$(BUILD)/obj/contrib/musl/relr-start.o: CFLAGS += -fno-lto
 endif
 # Code layout (contrib/layout/): the code the daemon and a connection run goes first in
 # the text segment, so each process maps fewer 64 kB fault-around windows of the binary
