@@ -18,11 +18,11 @@
 #   make install PREFIX=/usr/local DESTDIR=...
 
 # LTO: link-time optimization of our code, off by default. LTO=1 makes the static builds
-# about 4-8 KB smaller, but its partitions lose the file names contrib/layout/hot.ld
-# orders the code by, and a connection then maps ~150 kB more of the binary (RSS, the
-# scarcer resource; tests/bench/memory.py shows both). LTO=1 builds in its own
-# directory (build/static-lto, build/minimal-lto, build/lto). make size takes its
-# per-module figures from the build without LTO, whose link map names the modules.
+# about 4-8 KB smaller; its partitions lose the file names contrib/layout/hot.ld orders
+# the code by, so it links contrib/layout/hot-lto.ld, made from a profile of an LTO build
+# (contrib/layout/README.md). LTO=1 builds in its own directory (build/static-lto,
+# build/minimal-lto, build/lto). make size takes its per-module figures from the build
+# without LTO, whose link map names the modules.
 ifeq ($(MINIMAL),1)
 STATIC   := 1
 endif
@@ -138,8 +138,11 @@ endif
 # (RSS). A list of input sections: stale entries match nothing and cost nothing.
 # make LAYOUT= links in the linker's own order (about 1 kB smaller: strings merge
 # across all of .rodata).
+# LTO builds take contrib/layout/hot-lto.ld, the same made from a profile of an LTO build
+# (contrib/layout/regen.sh --lto): hot.ld's entries name our object files, which LTO's
+# partitions replace.
 ifneq ($(SAN),1)
-LAYOUT   ?= contrib/layout/hot.ld
+LAYOUT   ?= contrib/layout/hot$(if $(filter 1,$(LTO)),-lto).ld
 endif
 ifneq ($(LAYOUT),)
 LAYOUT_LD := $(LAYOUT)
