@@ -140,9 +140,10 @@ endif
 # across all of .rodata).
 # LTO builds take contrib/layout/hot-lto.ld, the same made from a profile of an LTO build
 # (contrib/layout/regen.sh --lto): hot.ld's entries name our object files, which LTO's
-# partitions replace.
+# partitions replace. MINIMAL's LTO inlines and clones differently: it has its own,
+# hot-minimal-lto.ld (regen.sh --lto --minimal).
 ifneq ($(SAN),1)
-LAYOUT   ?= contrib/layout/hot$(if $(filter 1,$(LTO)),-lto).ld
+LAYOUT   ?= contrib/layout/hot$(if $(filter 1,$(LTO)),$(if $(filter 1,$(MINIMAL)),-minimal)-lto).ld
 endif
 ifneq ($(LAYOUT),)
 LAYOUT_LD := $(LAYOUT)
