@@ -12,23 +12,28 @@
 #                     public-key auth, numeric addresses (no DNS), no forwarding
 #                     (build/minimal/)
 #   make size         bytes per module and per library in the static binary
-#   make STATIC=1 LTO=1   the static binary with link-time optimization (build/static-lto)
+#   make STATIC=1 LTO=0   the static binary without link-time optimization
+#                     (build/static-nolto; MINIMAL=1 LTO=0: build/minimal-nolto)
 #   make check        unit tests (ASan+UBSan), interop tests against the dynamic and
 #                     the static binary
 #   make install PREFIX=/usr/local DESTDIR=...
 
-# LTO: link-time optimization of our code, off by default. LTO=1 makes the static builds
-# about 4-8 KB smaller, but its partitions lose the file names contrib/layout/hot.ld
-# orders the code by, and a connection then maps ~150 kB more of the binary (RSS, the
-# scarcer resource; tests/bench/memory.py shows both). LTO=1 builds in its own
-# directory (build/static-lto, build/minimal-lto, build/lto). make size takes its
-# per-module figures from the build without LTO, whose link map names the modules.
+# LTO: link-time optimization of our code, on by default for the static builds (STATIC=1,
+# MINIMAL=1: static 445,040 -> 436,816 bytes, MINIMAL 178,672 -> 174,576), off for the
+# others (LTO=1: build/lto). Its partitions lose the file names contrib/layout/hot.ld
+# orders the code by, so LTO links contrib/layout/hot-lto.ld (hot-minimal-lto.ld for
+# MINIMAL), made from a profile of an LTO build (contrib/layout/README.md);
+# tests/bench/memory.py, RUNS=5 N=10, LTO against not: idle RSS and RSS per session the
+# same within noise. LTO=0 builds the static binaries without it, in their own
+# directories (build/static-nolto, build/minimal-nolto). make size takes its per-module
+# figures from the build without LTO, whose link map names the modules.
 ifeq ($(MINIMAL),1)
 STATIC   := 1
 endif
 ifeq ($(STATIC),1)
-ifeq ($(LTO),1)
-BUILD    ?= $(if $(filter 1,$(MINIMAL)),build/minimal-lto,build/static-lto)
+LTO      ?= 1
+ifneq ($(LTO),1)
+BUILD    ?= $(if $(filter 1,$(MINIMAL)),build/minimal-nolto,build/static-nolto)
 endif
 else ifeq ($(LTO),1)
 BUILD    ?= build/lto
@@ -128,14 +133,22 @@ endif
 ifeq ($(LTO),1)
 CFLAGS   += -flto=auto
 LDFLAGS  += -flto=auto
+# contrib/musl/relr-start.c runs before relocation: compiled on its own, where what it
+# may use (PC-relative addressing, no stack protector) is what its source says, not what
+# LTO's partitions and inlining make of it.
+$(BUILD)/obj/contrib/musl/relr-start.o: CFLAGS += -fno-lto
 endif
 # Code layout (contrib/layout/): the code the daemon and a connection run goes first in
 # the text segment, so each process maps fewer 64 kB fault-around windows of the binary
 # (RSS). A list of input sections: stale entries match nothing and cost nothing.
 # make LAYOUT= links in the linker's own order (about 1 kB smaller: strings merge
 # across all of .rodata).
+# LTO builds take contrib/layout/hot-lto.ld, the same made from a profile of an LTO build
+# (contrib/layout/regen.sh --lto): hot.ld's entries name our object files, which LTO's
+# partitions replace. MINIMAL's LTO inlines and clones differently: it has its own,
+# hot-minimal-lto.ld (regen.sh --lto --minimal).
 ifneq ($(SAN),1)
-LAYOUT   ?= contrib/layout/hot.ld
+LAYOUT   ?= contrib/layout/hot$(if $(filter 1,$(LTO)),$(if $(filter 1,$(MINIMAL)),-minimal)-lto).ld
 endif
 ifneq ($(LAYOUT),)
 LAYOUT_LD := $(LAYOUT)
@@ -217,7 +230,12 @@ $(shell mkdir -p $(BUILD) && { [ "$$(cat $(FLAGS_STAMP) 2>/dev/null)" = '$(FLAGS
 $(MUSL_LIBC1)/libc.a: $(MUSL_LIBC)
 	@mkdir -p $(dir $@)
 	objcopy --set-section-alignment '.text*=1' $< $@.tmp && mv $@.tmp $@
-$(BUILD)/layout.ld: $(LAYOUT) contrib/layout/rodata-first.ld
+# Which layout a build directory links is kept the same way (LTO=0 and 1 take different
+# ones): a change rewrites $(BUILD)/layout.ld.
+LAYOUT_STAMP := $(BUILD)/.layout
+$(shell { [ "$$(cat $(LAYOUT_STAMP) 2>/dev/null)" = '$(LAYOUT)' ] || \
+	printf '%s\n' '$(LAYOUT)' >$(LAYOUT_STAMP); })
+$(BUILD)/layout.ld: $(LAYOUT) contrib/layout/rodata-first.ld $(LAYOUT_STAMP)
 	@mkdir -p $(dir $@)
 	{ $(if $(LAYOUT),sed 's/^INSERT AFTER \.rodata;$$/INSERT AFTER .relr.dyn;/' $(LAYOUT) &&) \
 		cat contrib/layout/rodata-first.ld; } >$@.tmp && mv $@.tmp $@
@@ -330,14 +348,15 @@ run: all
 		-r $(BUILD)/run/host_ecdsa -r $(BUILD)/run/host_rsa
 
 # make size: the static binary's bytes per library and per module, from the link map of
-# the same build without LTO, and the file sizes of both; make size MINIMAL=1 for the
-# minimal one.
+# the same build without LTO (build/static-nolto: LTO's partitions do not name the
+# modules), and the file sizes of both, the LTO one (build/static) being what is shipped;
+# make size MINIMAL=1 for the minimal one.
 SIZE_NAME := $(if $(filter 1,$(MINIMAL)),minimal,static)
 size:
-	@$(MAKE) --no-print-directory STATIC=1 LTO=0 BUILD=build/$(SIZE_NAME) all >/dev/null
-	@$(MAKE) --no-print-directory STATIC=1 LTO=1 BUILD=build/$(SIZE_NAME)-lto all >/dev/null
-	@/usr/bin/python3 contrib/size-report.py build/$(SIZE_NAME)/dropbearmulti.map \
-		build/$(SIZE_NAME)/dropbearmulti build/$(SIZE_NAME)-lto/dropbearmulti
+	@$(MAKE) --no-print-directory STATIC=1 LTO=0 BUILD=build/$(SIZE_NAME)-nolto all >/dev/null
+	@$(MAKE) --no-print-directory STATIC=1 LTO=1 BUILD=build/$(SIZE_NAME) all >/dev/null
+	@/usr/bin/python3 contrib/size-report.py build/$(SIZE_NAME)-nolto/dropbearmulti.map \
+		build/$(SIZE_NAME)-nolto/dropbearmulti build/$(SIZE_NAME)/dropbearmulti
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin

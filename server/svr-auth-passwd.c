@@ -130,6 +130,10 @@ static enum auth_result attempt(struct conn *c, const char *pw)
 	return AUTH_FAIL;
 }
 
+/* noinline (this and svr_auth_kbdint): under LTO, svr_userauth_request would take in
+ * their code, which a public-key connection never runs, and contrib/layout puts that
+ * function with the hot code every connection maps. */
+__attribute__((noinline))
 enum auth_result svr_auth_password(struct conn *c, struct buf *b)
 {
 	char pw[DB_MAX_PASSWORD + 1];
@@ -152,6 +156,7 @@ enum auth_result svr_auth_password(struct conn *c, struct buf *b)
 }
 
 /* RFC 4256 3.1 -> 3.2: one prompt, no echo. */
+__attribute__((noinline))
 enum auth_result svr_auth_kbdint(struct conn *c, struct buf *b)
 {
 	const uint8_t *lang, *sub;

@@ -139,6 +139,7 @@ static int load(struct hostkeys *hk, const char *const *files, int n, int gen)
 
 /* On failure, the keys loaded so far are freed (and wiped) here, so that no caller's
  * exit path can leave one behind. */
+__attribute__((noinline))
 int hostkeys_load(struct hostkeys *hk, const char *const *files, int n, int gen)
 {
 	int r = load(hk, files, n, gen);

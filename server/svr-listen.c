@@ -791,6 +791,9 @@ static int daemonize(int keep_stderr)
 	return 0;
 }
 
+/* noinline (and hostkeys_load): only the daemon runs it, but under LTO server_main,
+ * which a connection runs too, would take in its code (contrib/layout). */
+__attribute__((noinline))
 int svr_listen_run(const struct svr_opts *o, struct hostkeys *hk)
 {
 	struct sigaction sa;

@@ -3,7 +3,7 @@
 and a connection run first in the text segment, from callgrind profiles of a profiling
 build (see contrib/layout/README.md for the whole procedure).
 
-    mkhot.py MAP BINARY OUT.ld GROUP=cg.file[,cg.file...] ...
+    mkhot.py [--lto] MAP BINARY OUT.ld GROUP=cg.file[,cg.file...] ...
 
 MAP and BINARY are the link map and the unstripped binary of the profiled build; each
 GROUP names callgrind output files (their fn=/cfn= names), a,b for the
@@ -13,7 +13,13 @@ text segment instead (a process that runs code at both ends maps two cut windows
 order given, each group's sections that no earlier group took, so the first groups end
 up in the fewest 64 kB windows: the kernel maps a file's page-cache pages 64 kB around
 each page fault (fault-around), so every window a process touches counts whole in its
-RSS, however little of it runs."""
+RSS, however little of it runs.
+
+--lto: MAP and BINARY are of an LTO build (make LTO=1), whose code and data come from
+ltrans partitions with temporary names: our sections are then listed by name alone
+(clones' numbers as wildcards), and the read-only and zeroed data taken are the
+sections the hot code references (and, for read-only data, the sections the tables so
+reached point to), not those of whole files, which LTO no longer keeps apart."""
 import bisect
 import collections
 import re
@@ -57,6 +63,68 @@ def symbols(binary):
         if len(p) == 3 and p[1] in "tTwW":
             d[p[2]].append(int(p[0], 16))
     return d
+
+
+def elf_sections(binary):
+    """The binary's allocated sections with contents: (addr, size, file offset)."""
+    out = subprocess.run(["readelf", "-SW", binary], capture_output=True, text=True,
+                         check=True).stdout
+    secs = []
+    for ln in out.splitlines():
+        m = re.match(r"^\s*\[\s*\d+\]\s+(\S+)\s+(\S+)\s+([0-9a-f]+)\s+([0-9a-f]+)\s+"
+                     r"([0-9a-f]+)", ln)
+        if m and m.group(2) == "PROGBITS" and int(m.group(3), 16):
+            secs.append((int(m.group(3), 16), int(m.group(5), 16), int(m.group(4), 16)))
+    return secs
+
+
+def references(binary, code, data, ptrdata):
+    """The input sections of DATA that the functions in the input sections CODE address
+    (rip-relative), and those the sections so reached in PTRDATA (tables of pointers,
+    as the file stores them: link addresses, relocated at start-up) point to, in turn.
+    CODE maps each code section to its group's index; the result maps each data section
+    reached to the lowest index of the code that reaches it."""
+    ranges = sorted((s[0], s[0] + s[1], g) for s, g in code.items())
+    starts = [r[0] for r in ranges]
+    targets = sorted(data + ptrdata)
+    tstarts = [t[0] for t in targets]
+
+    def find(a):
+        i = bisect.bisect_right(tstarts, a) - 1
+        if i >= 0 and a < targets[i][0] + targets[i][1]:
+            return targets[i]
+        return None
+
+    got = {}
+    dis = subprocess.run(["objdump", "-d", "--no-show-raw-insn", binary],
+                         capture_output=True, text=True, check=True).stdout
+    for ln in dis.splitlines():
+        m = re.match(r"^\s*([0-9a-f]+):.*#\s*(?:0x)?([0-9a-f]+)", ln)
+        if not m:
+            continue
+        a = int(m.group(1), 16)
+        i = bisect.bisect_right(starts, a) - 1
+        if i < 0 or a >= ranges[i][1]:
+            continue
+        t = find(int(m.group(2), 16))
+        if t and ranges[i][2] < got.get(t, 1 << 30):
+            got[t] = ranges[i][2]
+    # the pointer tables: follow what they point to, as deep as it goes
+    raw = open(binary, "rb").read()
+    elf = elf_sections(binary)
+    todo = list(got)
+    while todo:
+        t = todo.pop()
+        off = next((o + t[0] - a for a, sz, o in elf if a <= t[0] < a + sz), None)
+        if off is None:
+            continue
+        for k in range((-t[0]) % 8, t[1] - 7, 8):
+            v = int.from_bytes(raw[off + k:off + k + 8], "little")
+            u = find(v)
+            if u and u not in got:
+                got[u] = got[t]
+                todo.append(u)
+    return got
 
 
 def cg_functions(fn):
@@ -111,10 +179,27 @@ UNSEEN = [(0, 0, ".text", MUSL + "libc.a(restore.lo)"),
     ]]
 
 
+LTO = False
+# GCC's names for the out-of-line copies it makes (clones, split parts, file-local
+# functions renamed apart under LTO): their numbers change from build to build.
+CLONE = re.compile(r"\.(lto_priv|constprop|isra|part|cold|localalias)\.\d+")
+
+
+def ours(f):
+    """Whether input file F is our code (an object of ours or an LTO partition)."""
+    return "/obj/" in f or ".ltrans" in f
+
+
 def pattern(sec):
     """A file-qualified input-section pattern that also matches the other builds:
-    build/static/obj/common/conn.o -> */obj/common/conn.o; lib.a(member) -> *lib.a:member."""
+    build/static/obj/common/conn.o -> */obj/common/conn.o; lib.a(member) -> *lib.a:member.
+    Under LTO our code's sections by name alone: .text.f.lto_priv.0 -> *(.text.f.lto_priv.*)."""
     _, _, name, f = sec
+    if LTO and ours(f):
+        name = CLONE.sub(lambda m: "." + m.group(1) + ".*", name)
+        if f.startswith("build/obj/"):  # UNSEEN's: under LTO perhaps a clone only
+            return "*(%s %s.*)" % (name, name)
+        return "*(%s)" % name
     m = re.match(r"^.*/([^/]+\.a)\((.+)\)$", f)
     if m:
         fp = "*%s:%s" % (m.group(1), m.group(2))
@@ -139,7 +224,11 @@ def lines(secs, done):
     """The patterns of SECS, with the whole-member entries WHOLE describes; DONE holds
     the members already given one, across calls."""
     for s in secs:
-        yield pattern(s)
+        p = pattern(s)
+        if LTO and p in done:  # clones of one name share a pattern
+            continue
+        done.add(p)
+        yield p
         m = WHOLE.match(s[3])
         kind = next((k for k in WHOLE_SECS if s[2] == k or s[2].startswith(k + ".")), None)
         if m and kind and (kind, s[3]) not in done:
@@ -148,12 +237,17 @@ def lines(secs, done):
 
 
 def main():
-    mapfn, binary, out = sys.argv[1:4]
+    global LTO
+    args = sys.argv[1:]
+    if args and args[0] == "--lto":
+        LTO = True
+        args = args[1:]
+    mapfn, binary, out = args[:3]
     secs = parse_map(mapfn)
     starts = [s[0] for s in secs]
     syms = symbols(binary)
     taken, groups = set(), []
-    for g in sys.argv[4:]:
+    for g in args[3:]:
         label, _, files = g.partition("=")
         files, _, excl = files.partition("!")
         hit, drop = None, set()
@@ -203,10 +297,40 @@ def main():
         if tables.match(s[3]):
             rank.setdefault(s[3], 1)
             files.add(s[3])
-    rodata = sorted((s for s in parse_map(mapfn, ".rodata") if s[3] in files),
-                    key=lambda s: (-rank.get(s[3], 0), s[0]))
-    bss = sorted((s for s in parse_map(mapfn, ".bss") if s[3] in files),
-                 key=lambda s: (s[1] > 4096, s[1], s[0]))
+    rodata = [s for s in parse_map(mapfn, ".rodata") if s[3] in files]
+    bss = [s for s in parse_map(mapfn, ".bss") if s[3] in files]
+    srank = {}
+    if LTO:
+        # LTO's partitions mix the files: what the hot code addresses instead (our
+        # sections only; the libraries' keep the rule above)
+        code = {}
+        for i, (_, new) in enumerate(groups):
+            for sec in new:
+                if sec[1]:
+                    code.setdefault(sec, i)
+        ro, zero = parse_map(mapfn, ".rodata"), parse_map(mapfn, ".bss")
+        refs = references(binary, code, ro + zero, parse_map(mapfn, ".data.rel.ro"))
+        # A function's strings (.rodata.f.str1.1) go with it, and only with it: in the
+        # profiled link a string the hot code uses may have been merged into a cold
+        # function's section, which the layout then separates again.
+        fn = {}
+        for sec, g in code.items():
+            fn.setdefault(sec[2][len(".text."):], g)
+        strs = re.compile(r"^\.rodata\.(.+)\.str\d+\.\d+$")
+        srank = {}
+        for s_ in ro:
+            m = strs.match(s_[2])
+            if not ours(s_[3]):
+                continue
+            if m and m.group(1) in fn:
+                srank[s_] = fn[m.group(1)]
+            elif not m and s_ in refs:
+                srank[s_] = refs[s_]
+        srank.update((s_, g) for s_, g in refs.items() if s_ in zero and ours(s_[3]))
+        rodata = [s for s in rodata if not ours(s[3])] + [s for s in ro if s in srank]
+        bss = [s for s in bss if not ours(s[3])] + [s for s in zero if s in srank]
+    rodata.sort(key=lambda s: (-srank.get(s, rank.get(s[3], 0)), s[0]))
+    bss.sort(key=lambda s: (s[1] > 4096, s[1], s[0]))
     tail = [(label, new) for label, new in groups if label.startswith("end:")]
     done = set()
     with open(out, "w") as f:

@@ -5,7 +5,8 @@ OUT/<n>/ (see README.md). Root: makes a throwaway user, removed afterwards.
 
     profile.py BINARY OUT [SSH-COMMAND...]
 
-BINARY must be unstripped and built with -DDB_REEXEC_PATH='"/tmp/dbprof/dropbear"'."""
+BINARY must be unstripped and built with -DDB_REEXEC_PATH='"/tmp/dbprof/dropbear"'.
+DBKEYGEN names another dropbearmulti to make the host key with (for a MINIMAL BINARY)."""
 import os
 import select
 import shutil
@@ -38,7 +39,9 @@ def main():
         shutil.copy(uk + ".pub", home + "/.ssh/authorized_keys")
         subprocess.run(["chown", "-R", user, home + "/.ssh"], check=True)
         hk = os.path.join(work, "hk")
-        subprocess.run([binary, "dropbearkey", "-t", "ed25519", "-f", hk], check=True,
+        # MINIMAL has no key generator: DBKEYGEN names a binary that has one
+        keygen = os.environ.get("DBKEYGEN", binary)
+        subprocess.run([keygen, "dropbearkey", "-t", "ed25519", "-f", hk], check=True,
                        capture_output=True)
         for n, cmd in enumerate(clients):
             cg = os.path.join(work, "cg%d" % n)
