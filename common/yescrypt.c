@@ -501,7 +501,8 @@ int yescrypt_crypt(const char *pw, const char *setting, char *out)
 	if ((flags & Y_RW) && n / p <= 3)
 		return ERR_INVALID;
 	/* our bounds (yescrypt.h): V, B, XY and the S-boxes */
-	if (t > YESCRYPT_MAX_T || r > YESCRYPT_MAX_MEM / 128 / n)
+	if (t > YESCRYPT_MAX_T || r > YESCRYPT_MAX_MEM / 128 / n ||
+	    (uint64_t)r * p > YESCRYPT_MAX_WORK / n / (t + 1))
 		return ERR_TOOBIG;
 	vsize = (size_t)128 * r * n;
 	need = vsize + (size_t)256 * r * p + (size_t)256 * r;

@@ -5,7 +5,8 @@
  * classic-scrypt and WORM flavors the $y$ encoding can also name.
  *
  * A setting is refused exactly where crypt_r refuses it, and where it asks for more than
- * YESCRYPT_MAX_MEM bytes of memory or a time factor t above YESCRYPT_MAX_T (libxcrypt
+ * YESCRYPT_MAX_MEM bytes of memory, a time factor t above YESCRYPT_MAX_T or more work
+ * than YESCRYPT_MAX_WORK (libxcrypt
  * would try to allocate whatever fits in 64 bits: a hostile shadow line could ask for
  * terabytes, and each login attempt would pay it). crypt_gensalt writes N*r*128 of 1 MiB
  * (cost 1) to 1 GiB (cost 11, the largest), default 16 MiB (cost 5, "j9T"), and t = 0. */
@@ -17,6 +18,11 @@
 /* The time factor t: the default flavor passes over V t - 1 times (no $y$ writer sets
  * it; libxcrypt takes up to 2^32). */
 #define YESCRYPT_MAX_T 8
+/* The work, N r p (t + 1) in 128-byte blocks (p and t multiply the passes over V, not
+ * its size): cost 11 is 2^23, the default 2^17 (about 19 ms here). Without this bound a
+ * setting small in memory but with a large p (up to 2^30 / r) would keep a login
+ * attempt busy for hours; this one allows about 2.5 s. */
+#define YESCRYPT_MAX_WORK ((unsigned long long)1 << 24)
 /* The longest output with its NUL: "$y$" and the parameters (flavor 2 characters, N 1,
  * r, the field mask and p 6 each, t 1, '$': 26), 86 of salt (64 bytes), '$', 43 of
  * hash: 157, rounded up. */

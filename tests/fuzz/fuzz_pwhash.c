@@ -66,7 +66,9 @@ static int too_costly(const char *s)
 			d = y_num(d, 2, &p);
 		if (d && (have & 2))
 			d = y_num(d, 1, &t);
-		return nlog > 14 || (r << nlog) > (1u << 14) || r * p > (1u << 12) || t > 3;
+		/* the work is N r p (t + 1) blocks (common/yescrypt.h) */
+		return nlog > 14 || r * p > (1u << 12) || t > 3 ||
+		       ((r * p) << nlog) * (t + 1) > (1u << 16);
 	}
 
 	if (!strncmp(s, "$2", 2) && s[2] && s[3] == '$' && s[4] >= '0' && s[4] <= '3' &&

@@ -376,6 +376,25 @@ static char *y_enc(char *o, uint32_t v, uint32_t min)
 	return o;
 }
 
+/* YESCRYPT_MAX_WORK: little memory (WORM, N = 2^13, r = 2: 2 MiB) but p passes over it,
+ * t = 2. p = 314 (2^23.9 blocks, fuzz_pwhash's slowest input: 2.3 s, not run here) is
+ * allowed, p = 342 (just over 2^24) refused before any work. */
+static void test_yescrypt_work_bound(void)
+{
+	char s[64], out[PWHASH_MAX], *o;
+
+	o = s + 3;
+	memcpy(s, "$y$", 3);
+	o = y_enc(o, 1, 0);
+	o = y_enc(o, 13, 1);
+	o = y_enc(o, 2, 1);
+	o = y_enc(o, 3, 1);
+	o = y_enc(o, 342, 2);
+	o = y_enc(o, 2, 1);
+	strcpy(o, "$salt");
+	CHECK(pwhash_crypt("pw", s, out) == ERR_TOOBIG && out[0] == 0);
+}
+
 /* A $y$ setting, mostly valid and cheap (N*r at most 2^14), else malformed in one way:
  * flavors other than 0, 1 and 47, N of 2 or 2^31 and up, r*p of 2^30 and up, g or a ROM,
  * t with classic scrypt, bad salt characters, lengths and trailing bits, junk after it.
@@ -484,6 +503,7 @@ int main(int argc, char **argv)
 	RUN(test_against_crypt_r);
 #if DB_OWN_YESCRYPT
 	RUN(test_yescrypt_vectors);
+	RUN(test_yescrypt_work_bound);
 	RUN(test_yescrypt_malformed);
 	RUN(test_yescrypt_against_crypt_r);
 #endif
