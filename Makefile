@@ -106,7 +106,10 @@ BIN_LIBS := $(filter-out -lcrypt,$(BIN_LIBS))
 DEFS     += -DDB_SYSTEM_CRYPT=0
 endif
 XCRYPT_WANT := $(dir $(MUSL_PREFIX)).xcrypt-hashes
-$(shell mkdir -p $(dir $(XCRYPT_WANT)) && { [ "$$(cat $(XCRYPT_WANT) 2>/dev/null)" = '$(XCRYPT_HASHES)' ] || \
+# (written when missing too: an empty list, no libxcrypt at all, equals a missing file's
+# empty reading, and a fresh checkout would then have no stamp to depend on)
+$(shell mkdir -p $(dir $(XCRYPT_WANT)) && { [ -f $(XCRYPT_WANT) ] && \
+	[ "$$(cat $(XCRYPT_WANT) 2>/dev/null)" = '$(XCRYPT_HASHES)' ] || \
 	printf '%s\n' '$(XCRYPT_HASHES)' >$(XCRYPT_WANT); })
 # DB_OWN_PRINTF: the printf family is common/fmt.c's, not musl's (options.h says what it saves).
 DEFS     += -isystem $(MUSL_PREFIX)/include -DDB_OWN_PRINTF=1
