@@ -250,6 +250,18 @@
  * setting: 18 ms of CPU, as libxcrypt's SSE2 code (27 ms without transparent huge
  * pages: common/yescrypt.c). */
 #define DB_OWN_YESCRYPT       DB_OWN_PWHASH
+/* yescrypt's bounds (common/yescrypt.h says why): a setting asking for more is refused
+ * before any work. */
+/* V (N*r*128 bytes) plus the small buffers (B, XY, S-boxes): cost 11 fits. */
+#define YESCRYPT_MAX_MEM (((unsigned long long)1 << 30) + ((unsigned long long)1 << 20))
+/* The time factor t: the default flavor passes over V t - 1 times (no $y$ writer sets
+ * it; libxcrypt takes up to 2^32). */
+#define YESCRYPT_MAX_T 8
+/* The work, N r p (t + 1) in 128-byte blocks (p and t multiply the passes over V, not
+ * its size): cost 11 is 2^23, the default 2^17 (about 19 ms here). Without this bound a
+ * setting small in memory but with a large p (up to 2^30 / r) would keep a login
+ * attempt busy for hours; this one allows about 2.5 s. */
+#define YESCRYPT_MAX_WORK ((unsigned long long)1 << 24)
 /* 1: hash kinds our code does not compute go to the system's crypt_r (libcrypt linked);
  * 0: they fail like a wrong password. Set by the Makefile (static build, both switches
  * above on), not by hand. */

@@ -13,16 +13,9 @@
 #ifndef YESCRYPT_H
 #define YESCRYPT_H
 
-/* V (N*r*128 bytes) plus the small buffers (B, XY, S-boxes): cost 11 fits. */
-#define YESCRYPT_MAX_MEM (((unsigned long long)1 << 30) + ((unsigned long long)1 << 20))
-/* The time factor t: the default flavor passes over V t - 1 times (no $y$ writer sets
- * it; libxcrypt takes up to 2^32). */
-#define YESCRYPT_MAX_T 8
-/* The work, N r p (t + 1) in 128-byte blocks (p and t multiply the passes over V, not
- * its size): cost 11 is 2^23, the default 2^17 (about 19 ms here). Without this bound a
- * setting small in memory but with a large p (up to 2^30 / r) would keep a login
- * attempt busy for hours; this one allows about 2.5 s. */
-#define YESCRYPT_MAX_WORK ((unsigned long long)1 << 24)
+/* YESCRYPT_MAX_MEM, YESCRYPT_MAX_T and YESCRYPT_MAX_WORK are in options.h. */
+#include "options.h"
+
 /* The longest output with its NUL: "$y$" and the parameters (flavor 2 characters, N 1,
  * r, the field mask and p 6 each, t 1, '$': 26), 86 of salt (64 bytes), '$', 43 of
  * hash: 157, rounded up. */
