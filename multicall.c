@@ -2,6 +2,7 @@
  * as dropbearmulti, by argv[1]. */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "faces.h"
 #include "options.h"
@@ -40,7 +41,7 @@ static int run(const char *name, int argc, char **argv)
 		if (strcmp(name, faces[i].name) != 0)
 			continue;
 		if (!faces[i].main) {
-			fprintf(stderr, "%s: not built into this binary yet\n", name);
+			dprintf(STDERR_FILENO, "%s: not built into this binary yet\n", name);
 			return 1;
 		}
 		return faces[i].main(argc, argv);
@@ -58,10 +59,10 @@ int main(int argc, char **argv)
 		return r;
 	if (argc > 1 && (r = run(base(argv[1]), argc - 1, argv + 1)) >= 0)
 		return r;
-	fprintf(stderr, "dropbearmulti: unknown name '%s'; this binary answers to:",
+	dprintf(STDERR_FILENO, "dropbearmulti: unknown name '%s'; this binary answers to:",
 		argc > 1 && strcmp(name, "dropbearmulti") == 0 ? argv[1] : name);
 	for (i = 0; i < sizeof(faces) / sizeof(faces[0]); i++)
-		fprintf(stderr, " %s", faces[i].name);
-	fprintf(stderr, "\n");
+		dprintf(STDERR_FILENO, " %s", faces[i].name);
+	dprintf(STDERR_FILENO, "\n");
 	return 1;
 }

@@ -6,6 +6,7 @@
  * Secrets come from $DROPBEAR_PASSWORD (scripts), $SSH_ASKPASS when there is no terminal
  * (or SSH_ASKPASS_REQUIRE=force), or /dev/tty; BatchMode never prompts. */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -455,19 +456,19 @@ static int on_banner(struct conn *c, uint8_t msg, struct buf *b)
 	 * DEL and C1 controls, and UTF-8 only when the terminal speaks it */
 	n = safetext(out, n + 1, text, n, SAFETEXT_NEWLINES | safetext_locale_flags());
 	if (n)
-		fprintf(stderr, "%s%s", out, out[n - 1] == '\n' ? "" : "\n");
+		dprintf(STDERR_FILENO, "%s%s", out, out[n - 1] == '\n' ? "" : "\n");
 	free(out);
 	return 0;
 }
 
-static void show_text(const uint8_t *p, size_t n, FILE *tty)
+static void show_text(const uint8_t *p, size_t n, int tty)
 {
 	char out[1024];
 
 	if (!n)
 		return;
 	safetext(out, sizeof(out), p, n, SAFETEXT_NEWLINES | safetext_locale_flags());
-	fprintf(tty, "%s\n", out);
+	dprintf(tty, "%s\n", out);
 }
 
 /* 60: INFO_REQUEST during keyboard-interactive (RFC 4256 3.2); PASSWD_CHANGEREQ during
@@ -499,11 +500,11 @@ static int on_60(struct conn *c, uint8_t msg, struct buf *b)
 	if ((r = buf_put_u32(&m, np)))
 		goto out;
 	if (np && !env_password() && !cli_opts.batch_mode && (nl || il)) {
-		FILE *tty = fopen("/dev/tty", "w");
-		if (tty) {
+		int tty = open("/dev/tty", O_WRONLY | O_CLOEXEC | O_NOCTTY);
+		if (tty >= 0) {
 			show_text(name, nl, tty);
 			show_text(inst, il, tty);
-			fclose(tty);
+			close(tty);
 		}
 	}
 	for (i = 0; i < np; i++) {

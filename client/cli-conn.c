@@ -18,6 +18,7 @@
 #include "client.h"
 #include "crypto.h"
 #include "err.h"
+#include "fdio.h"
 #include "kex.h"
 #include "knownhosts.h"
 #include "log.h"
@@ -38,18 +39,20 @@ static void kh_name(const struct cli_opts *o, char *out, size_t outsz)
 static void kh_scan(const char *path, struct kh_check *st)
 {
 	static char line[KH_MAX_LINE + 2];
+	static struct fdin f;
 	unsigned lineno = 0;
-	FILE *f = fopen(path, "r");
+	size_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 
-	if (!f)
+	if (fd < 0)
 		return;
-	while (fgets(line, sizeof(line), f)) {
-		size_t n = strlen(line);
-		int whole = n && line[n - 1] == '\n';
+	fdin_init(&f, fd);
+	while ((n = fdin_gets(&f, line, sizeof(line)))) {
+		int whole = line[n - 1] == '\n';
 		lineno++;
-		if (!whole && !feof(f)) {
+		if (!whole && n == sizeof(line) - 1) {
 			int ch; /* over-long: skip the rest of it */
-			while ((ch = fgetc(f)) != EOF && ch != '\n')
+			while ((ch = fdin_getc(&f)) >= 0 && ch != '\n')
 				;
 			continue;
 		}
@@ -59,7 +62,7 @@ static void kh_scan(const char *path, struct kh_check *st)
 			n--;
 		knownhosts_check_line(st, line, n, lineno);
 	}
-	fclose(f);
+	close(fd);
 }
 
 /* The host key algorithms we accept, those of key types known_hosts has for this host
@@ -175,22 +178,21 @@ static int ask_new_host(const char *name, const char *type, const char *fp)
 	static const char q[] = "\nHost '%s' is not in the trusted hosts file.\n(%s fingerprint %s)\n"
 	                        "Do you want to continue connecting? (y/n) ";
 	char answer[16] = "";
-	FILE *tty = fopen("/dev/tty", "r+");
+	struct fdin in;
+	int tty = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
 
-	if (!tty) {
-		fprintf(stderr, q, name, type, fp);
-		fflush(stderr);
+	if (tty < 0) {
+		dprintf(STDERR_FILENO, q, name, type, fp);
 		if (stdin_answer(answer, sizeof(answer)) == 0) {
-			fputc('\n', stderr);
+			(void)fd_puts(STDERR_FILENO, "\n");
 			return -1;
 		}
 		return answer[0] == 'y' || answer[0] == 'Y';
 	}
-	fprintf(tty, q, name, type, fp);
-	fflush(tty);
-	if (!fgets(answer, sizeof(answer), tty))
-		answer[0] = 0;
-	fclose(tty);
+	dprintf(tty, q, name, type, fp);
+	fdin_init(&in, tty);
+	(void)fdin_gets(&in, answer, sizeof(answer));
+	close(tty);
 	return answer[0] == 'y' || answer[0] == 'Y';
 }
 

@@ -7,6 +7,7 @@
  * SendEnv); those that change nothing for us (-a, -k, -oCheckHostIP=no, ...) are
  * ignored silently unless -v, the others with one warning on stderr (none with -q). */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <strings.h>
 #include <pwd.h>
@@ -37,9 +38,8 @@ static int exit_status = 255;
 
 static void apply_exit_status(void)
 {
-	/* runs last (registered first): whatever path exit() took, the status is ours */
-	fflush(stdout);
-	fflush(stderr);
+	/* runs last (registered first): whatever path exit() took, the status is ours
+	 * (output is unbuffered: dprintf and write, no stdio) */
 	_exit(exit_status);
 }
 
@@ -56,9 +56,9 @@ void cli_set_exit_status(int status)
 }
 
 /* The text and dbclient(1) both come from doc/dbclient.opts (contrib/mkface.awk). */
-static void usage(FILE *f)
+static void usage(int fd)
 {
-	FACE_PUT_USAGE(f);
+	FACE_PUT_USAGE(fd);
 }
 
 /* One line on stderr ("dbclient: ...", control characters replaced) and status 255: a
@@ -84,7 +84,7 @@ static void warn(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "dbclient: Warning: %s\n", line);
+	dprintf(STDERR_FILENO, "dbclient: Warning: %s\n", line);
 }
 
 static const char *home_dir(void)
@@ -200,13 +200,13 @@ static void list_algs(const char *what)
 {
 	int i;
 
-	printf("Available %ss:\n", what);
+	dprintf(STDOUT_FILENO, "Available %ss:\n", what);
 	if (!strcmp(what, "cipher"))
 		for (i = 0; cipher_algs[i]; i++)
-			printf("%s\n", cipher_name(cipher_algs[i]));
+			dprintf(STDOUT_FILENO, "%s\n", cipher_name(cipher_algs[i]));
 	else
 		for (i = 0; mac_algs[i]; i++)
-			printf("%s\n", mac_name(mac_algs[i]));
+			dprintf(STDOUT_FILENO, "%s\n", mac_name(mac_algs[i]));
 	exit_ok();
 }
 
@@ -226,9 +226,9 @@ static void o_option(struct cmdline *cl, const char *arg)
 	int r;
 
 	if (!strcasecmp(arg, "help")) {
-		printf("Available options (-o, ~/.ssh/config):\n");
+		dprintf(STDOUT_FILENO, "Available options (-o, ~/.ssh/config):\n");
 		for (r = 0; r < CFG_NKW; r++)
-			printf("\t%s\n", sshcfg_keyword_name(r));
+			dprintf(STDOUT_FILENO, "\t%s\n", sshcfg_keyword_name(r));
 		exit_ok();
 	}
 	r = sshcfg_option(&cl->cfg, arg);
@@ -372,8 +372,8 @@ static void parse_args(struct cmdline *cl, int argc, char **argv)
 				o->macs = arg;
 				break;
 			case 'b': o->bind_addr = arg; break;
-			case 'V': fprintf(stderr, "Dropbear v%s\n", DB_VERSION); exit_ok();
-			case 'h': usage(stdout); exit_ok();
+			case 'V': dprintf(STDERR_FILENO, "Dropbear v%s\n", DB_VERSION); exit_ok();
+			case 'h': usage(STDOUT_FILENO); exit_ok();
 			case 'v': cl->verbose++; break;
 			case 'z': case 'M': case 'a': case 'k':
 				if (cl->verbose)
@@ -426,36 +426,43 @@ static int cfg_checkperm; /* reading ~/.ssh/config rather than -F */
 
 static int read_text(const char *path, char **text, size_t *n)
 {
-	FILE *f = fopen(path, "r");
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	struct stat st;
-	size_t got;
+	size_t got = 0;
 
-	if (!f)
+	if (fd < 0)
 		return ERR_IO;
-	if (fstat(fileno(f), &st) == 0 && S_ISCHR(st.st_mode)) {
+	if (fstat(fd, &st) == 0 && S_ISCHR(st.st_mode)) {
 		/* -F /dev/null, as people use with OpenSSH: no configuration */
-		fclose(f);
+		close(fd);
 		*n = 0;
 		return (*text = malloc(1)) ? 0 : ERR_NOMEM;
 	}
-	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode) || st.st_size > DB_CFG_MAX_FILE) {
-		fclose(f);
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size > DB_CFG_MAX_FILE) {
+		close(fd);
 		return ERR_INVALID;
 	}
 	/* a config file runs commands (ProxyCommand): ~/.ssh/config (and what it includes)
 	 * that someone else owns or may write is refused, as OpenSSH's "Bad owner or
 	 * permissions" (readconf.c); -F files are the user's explicit choice */
 	if (cfg_checkperm && ((st.st_uid != 0 && st.st_uid != getuid()) || (st.st_mode & 022))) {
-		fclose(f);
+		close(fd);
 		cli_die("Bad owner or permissions on %s", path);
 	}
 	*text = malloc((size_t)st.st_size + 1);
 	if (!*text) {
-		fclose(f);
+		close(fd);
 		return ERR_NOMEM;
 	}
-	got = fread(*text, 1, (size_t)st.st_size, f);
-	fclose(f);
+	while (got < (size_t)st.st_size) { /* a file that shrank meanwhile: what was there */
+		ssize_t r = read(fd, *text + got, (size_t)st.st_size - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	close(fd);
 	*n = got;
 	return 0;
 }

@@ -216,7 +216,7 @@ static int spawn(const char *path, char *const *argv, int *fd)
 		execv(path, argv);
 		if (errno == ENOENT && strchr(path, '/') == NULL)
 			execvp(path, argv);
-		fprintf(stderr, "dbclient: cannot run %s: %s\n", path, strerror(errno));
+		dprintf(STDERR_FILENO, "dbclient: cannot run %s: %s\n", path, strerror(errno));
 		_exit(255);
 	}
 	close(sv[1]);
@@ -341,7 +341,7 @@ static void netcat_open_failed(struct conn *c, struct channel *ch, uint32_t reas
 {
 	(void)ch;
 	(void)reason;
-	fprintf(stderr, "dbclient: channel to %s:%u refused: %s\n", c->cli->opts->netcat_host,
+	dprintf(STDERR_FILENO, "dbclient: channel to %s:%u refused: %s\n", c->cli->opts->netcat_host,
 	        (unsigned)c->cli->opts->netcat_port, desc);
 	cli_set_exit_status(255);
 }

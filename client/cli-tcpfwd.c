@@ -169,7 +169,7 @@ static int start_local(struct conn *c, const struct fwdspec *f, int dynamic)
 		int e = errno;
 		if (r == ERR_IO && f->listen_unix && e == EADDRINUSE)
 			l->unix_path[0] = '\0'; /* someone else's file: not ours to remove */
-		fprintf(stderr, "dbclient: cannot listen on %s for -%c %s: %s\n",
+		dprintf(STDERR_FILENO, "dbclient: cannot listen on %s for -%c %s: %s\n",
 		        listen_str(f, ls, sizeof(ls)), dynamic ? 'D' : 'L',
 		        dynamic ? "" : connect_str(f, cs, sizeof(cs)),
 		        r == ERR_IO ? strerror(e) : err_str(r));
@@ -266,7 +266,7 @@ void cli_fwd_global_reply(struct chan_table *t, int success, struct buf *b)
 			           "tcpip-forward reply without a port");
 		}
 		if (f->listen_port == 0)
-			fprintf(stderr, "Allocated port %u for remote forward to %s:%u\n",
+			dprintf(STDERR_FILENO, "Allocated port %u for remote forward to %s:%u\n",
 			        (unsigned)port, f->connect_host, (unsigned)f->connect_port);
 		rfwd[i].state = 1;
 		rfwd[i].bound = port;
@@ -285,10 +285,10 @@ void cli_fwd_global_reply(struct chan_table *t, int success, struct buf *b)
 			           (unsigned)f->listen_port);
 		}
 		if (f->listen_unix)
-			fprintf(stderr, "Warning: remote forwarding failed for listen path %s\n",
+			dprintf(STDERR_FILENO, "Warning: remote forwarding failed for listen path %s\n",
 			        f->listen_host);
 		else
-			fprintf(stderr, "Warning: remote port forwarding failed for listen port %u\n",
+			dprintf(STDERR_FILENO, "Warning: remote port forwarding failed for listen port %u\n",
 			        (unsigned)f->listen_port);
 	}
 	(void)buf_skip(b, buf_avail(b));

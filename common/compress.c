@@ -18,6 +18,7 @@
 
 #include "cipher-internal.h"
 #include "err.h"
+#include "fdio.h"
 #include "faces.h"
 #include "options.h"
 #include "packet.h"
@@ -201,15 +202,15 @@ void comp_free(void **z)
 	*z = NULL;
 }
 
-void usage_put(FILE *f, const unsigned char *z, size_t zn, size_t n)
+void usage_put(int fd, const unsigned char *z, size_t zn, size_t n)
 {
 	uLongf got = (uLongf)n;
 	unsigned char *t = malloc(n ? n : 1);
 
 	if (t && uncompress(t, &got, z, (uLong)zn) == Z_OK && got == n)
-		(void)fwrite(t, 1, n, f);
+		(void)fd_write_all(fd, t, n);
 	else
-		fputs("(the help text could not be unpacked: see the manual page)\n", f);
+		(void)fd_puts(fd, "(the help text could not be unpacked: see the manual page)\n");
 	free(t);
 }
 

@@ -324,6 +324,7 @@ int fmt_parse_whole(const char *s, unsigned base, unsigned long long max,
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
+#include "fdio.h"
 
 /* Formats into small (n bytes) or, when longer, a malloc'd buffer: *out says which. */
 static int fmt_whole(char *small, size_t n, char **out, const char *fmt, va_list ap)
@@ -388,26 +389,19 @@ int vdprintf(int fd, const char *restrict fmt, va_list ap)
 {
 	char small[512], *p;
 	int len = fmt_whole(small, sizeof small, &p, fmt, ap);
-	size_t done = 0;
 
-	while (len > 0 && done < (size_t)len) {
-		ssize_t w = write(fd, p + done, (size_t)len - done);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			len = -1;
-			break;
-		}
-		done += (size_t)w;
-	}
+	if (len > 0 && fd_write_all(fd, p, (size_t)len) != 0)
+		len = -1;
 	if (p != small)
 		free(p);
 	return len;
 }
 
+/* printf goes to descriptor 1 unbuffered, as dprintf: the suite has no stdio stream
+ * (fdio.h), and naming stdout would link musl's FILE code and its flush at exit. */
 int vprintf(const char *restrict fmt, va_list ap)
 {
-	return vfprintf(stdout, fmt, ap);
+	return vdprintf(STDOUT_FILENO, fmt, ap);
 }
 
 #define FMT_VARIADIC(call) \
@@ -445,6 +439,6 @@ int dprintf(int fd, const char *restrict fmt, ...)
 
 int printf(const char *restrict fmt, ...)
 {
-	FMT_VARIADIC(vfprintf(stdout, fmt, ap));
+	FMT_VARIADIC(vdprintf(STDOUT_FILENO, fmt, ap));
 }
 #endif

@@ -43,18 +43,19 @@
  * (contrib/mkface.awk). */
 static void usage(void)
 {
-	FACE_PUT_USAGE(stdout);
+	FACE_PUT_USAGE(STDOUT_FILENO);
 }
 
 static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int fail(const char *fmt, ...)
 {
+	char line[1024];
 	va_list ap;
-	fputs(PROG ": ", stderr);
+
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	dprintf(STDERR_FILENO, PROG ": %s\n", line); /* one write: one line */
 	return 1;
 }
 
@@ -311,7 +312,7 @@ int convert_main(int argc, char **argv)
 			     r == ERR_IO ? strerror(e) : err_str(r));
 		else {
 			/* Dropbear's two lines, only once all went well: an error is one line */
-			fprintf(stderr, "Key is a %s key\nWrote key to '%s'\n",
+			dprintf(STDERR_FILENO, "Key is a %s key\nWrote key to '%s'\n",
 				key_type_name(key_type(k)), outpath);
 			status = 0;
 		}

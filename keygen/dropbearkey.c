@@ -32,18 +32,19 @@
 /* The text and dropbearkey(1) both come from doc/dropbearkey.opts (contrib/mkface.awk). */
 static void usage(void)
 {
-	FACE_PUT_USAGE(stderr);
+	FACE_PUT_USAGE(STDERR_FILENO);
 }
 
 static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int fail(const char *fmt, ...)
 {
+	char line[1024];
 	va_list ap;
-	fputs(PROG ": ", stderr);
+
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	dprintf(STDERR_FILENO, PROG ": %s\n", line); /* one write: one line */
 	return 1;
 }
 
@@ -103,10 +104,11 @@ static int print_public(const struct key *k, const char *comment)
 		buf_free(&line);
 		return fail("cannot format the public key: %s", err_str(r));
 	}
-	printf("Public key portion is:\n%.*s", (int)line.len, (const char *)line.data);
-	printf("Fingerprint: %s\n", fp);
+	r = dprintf(STDOUT_FILENO, "Public key portion is:\n%.*s", (int)line.len,
+		    (const char *)line.data) < 0 ||
+	    dprintf(STDOUT_FILENO, "Fingerprint: %s\n", fp) < 0;
 	buf_free(&line);
-	if (fflush(stdout) != 0 || ferror(stdout))
+	if (r)
 		return fail("cannot write to standard output: %s", strerror(errno));
 	return 0;
 }
@@ -182,7 +184,7 @@ static int generate(const char *tname, enum key_type t, unsigned bits, const cha
 		free(pubpath);
 		return 1;
 	}
-	fprintf(stderr, "Generating %u bit %s key, this may take a while...\n", bits, tname);
+	dprintf(STDERR_FILENO, "Generating %u bit %s key, this may take a while...\n", bits, tname);
 	if ((r = key_generate(t, bits, &k)) != 0) {
 		free(pubpath);
 		return fail("key generation failed: %s", err_str(r));
@@ -210,7 +212,7 @@ static int generate(const char *tname, enum key_type t, unsigned bits, const cha
 	r = keyfile_write_new(pubpath, pub.data, pub.len, 0644);
 	if (r == ERR_EXISTS) {
 		/* stale: unlink removes a symlink itself, and the new file is made O_EXCL */
-		fprintf(stderr, "Replacing the stale public key file '%s'\n", pubpath);
+		dprintf(STDERR_FILENO, "Replacing the stale public key file '%s'\n", pubpath);
 		r = unlink(pubpath) == 0 ? keyfile_write_new(pubpath, pub.data, pub.len, 0644)
 		                         : ERR_IO;
 	}

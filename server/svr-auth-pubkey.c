@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "fdio.h"
 #include "key.h"
 #include "log.h"
 #include "svr-auth.h"
@@ -39,6 +40,7 @@ struct lookup {
 	char p[PATH_MAX];
 	char path[DB_MAX_PATH];
 	gid_t saved[DB_MAX_GROUPS];
+	struct fdin in;
 };
 
 /* The files read, in order: authorized_keys, then authorized_keys2 as Debian's sshd
@@ -96,57 +98,56 @@ static int perms_ok(struct lookup *L, const char *real, uid_t uid)
 	}
 }
 
-/* Opens the file as the user would; NULL when it is missing, unreadable or unsafe. */
-static FILE *open_as_user(struct lookup *L, const struct svr_user *u, const char *path)
+/* Opens the file as the user would; -1 when it is missing, unreadable or unsafe. */
+static int open_as_user(struct lookup *L, const struct svr_user *u, const char *path)
 {
 	char *real = L->real;
 	gid_t *saved = L->saved;
 	int nsaved = getgroups(DB_MAX_GROUPS, saved);
 	uid_t ouid;
 	gid_t ogid;
-	FILE *f = NULL;
+	int fd = -1;
 
 	if (geteuid() == 0 && (nsaved < 0 || svr_setgroups(1, &u->gid) != 0))
-		return NULL;
+		return -1;
 	ogid = (gid_t)setfsgid(u->gid);
 	ouid = (uid_t)setfsuid(u->uid);
 	/* each call returns the previous id: a second one tells whether the first took */
 	if ((uid_t)setfsuid(u->uid) != u->uid || (gid_t)setfsgid(u->gid) != u->gid) {
-		f = NULL; /* the switch did not happen: read nothing (not as root's group) */
+		/* the switch did not happen: read nothing (not as root's group) */
 	} else if (!realpath(path, real)) {
 		dbg(1, "no authorized_keys at %s: %s", path, strerror(errno));
 	} else if (perms_ok(L, real, u->uid)) {
 		/* non-blocking and regular only: a FIFO or a device there must not hang this
 		 * unauthenticated process past its auth timeout */
-		int fd = open(real, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 		struct stat st;
-		if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-		    !(f = fdopen(fd, "r"))) {
-			dbg(1, "cannot open %s as a regular file", real);
-			if (fd >= 0)
-				close(fd);
+		fd = open(real, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+		if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
+			close(fd);
+			fd = -1;
 		}
+		if (fd < 0)
+			dbg(1, "cannot open %s as a regular file", real);
 	}
 	setfsuid(ouid);
 	setfsgid(ogid);
-	if (geteuid() == 0 && svr_setgroups((size_t)nsaved, saved) != 0) {
-		if (f)
-			fclose(f);
-		f = NULL;
+	if (geteuid() == 0 && svr_setgroups((size_t)nsaved, saved) != 0 && fd >= 0) {
+		close(fd);
+		fd = -1;
 	}
-	return f;
+	return fd;
 }
 
 /* The next line without its newline: its length, -1 at the end, -2 for a line over
  * DB_MAX_AUTHKEYS_LINE (read to its end and dropped). *budget bounds the bytes read from
  * the whole file (as many as DB_MAX_AUTHKEYS_LINES full lines): overlong lines cannot
  * make the lookup read without end. */
-static long next_line(FILE *f, char *line, size_t *budget)
+static long next_line(struct fdin *f, char *line, size_t *budget)
 {
 	size_t n = 0;
 	int ch = 0, over = 0;
 
-	while (*budget && (ch = getc(f)) != EOF && ch != '\n') {
+	while (*budget && (ch = fdin_getc(f)) >= 0 && ch != '\n') {
 		--*budget;
 		if (n < DB_MAX_AUTHKEYS_LINE)
 			line[n++] = (char)ch;
@@ -156,7 +157,7 @@ static long next_line(FILE *f, char *line, size_t *budget)
 	if (!*budget)
 		return -1;
 	--*budget; /* the newline */
-	if (ch == EOF && n == 0 && !over)
+	if (ch < 0 && n == 0 && !over)
 		return -1;
 	return over ? -2 : (long)n;
 }
@@ -172,14 +173,14 @@ static int authorized_in(struct conn *c, struct lookup *L, const char *path,
 	char addr[80];
 	size_t budget = (size_t)DB_MAX_AUTHKEYS_LINES * (DB_MAX_AUTHKEYS_LINE + 1);
 	unsigned lineno;
-	int found = 0;
-	FILE *f;
+	int found = 0, fd;
 
-	if (!(f = open_as_user(L, u, path)))
+	if ((fd = open_as_user(L, u, path)) < 0)
 		return 0;
+	fdin_init(&L->in, fd);
 	svr_peer_addr(c, addr, sizeof(addr));
 	for (lineno = 1; lineno <= DB_MAX_AUTHKEYS_LINES && !found; lineno++) {
-		long n = next_line(f, line, &budget);
+		long n = next_line(&L->in, line, &budget);
 		int r;
 
 		if (n == -1)
@@ -231,7 +232,7 @@ static int authorized_in(struct conn *c, struct lookup *L, const char *path,
 		svr_auth.have_keyopts = 1;
 		found = 1;
 	}
-	fclose(f);
+	close(fd);
 	return found;
 }
 

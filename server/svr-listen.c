@@ -744,13 +744,14 @@ static int systemd_sockets(void)
 
 static void write_pidfile(const char *path)
 {
-	FILE *f = fopen(path, "w");
-	if (!f) {
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0666);
+	if (fd < 0 || dprintf(fd, "%d\n", (int)getpid()) < 0) {
 		log_msg(LOG_WARNING, "Cannot write pid file %s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		return;
 	}
-	fprintf(f, "%d\n", (int)getpid());
-	if (fclose(f) == 0)
+	if (close(fd) == 0)
 		L.pidfile = path;
 }
 

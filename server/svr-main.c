@@ -17,9 +17,9 @@
 #include "server.h"
 
 /* The text and dropbear(8) both come from doc/dropbear.opts (contrib/mkface.awk). */
-static void usage(FILE *f)
+static void usage(int fd)
 {
-	FACE_PUT_USAGE(f);
+	FACE_PUT_USAGE(fd);
 }
 
 /* A whole decimal number in [min, max]; 0 on success, one line and -1 otherwise. */
@@ -29,7 +29,7 @@ static int number(char opt, const char *arg, unsigned long min, unsigned long ma
 	unsigned long long v;
 
 	if (fmt_parse_whole(arg, 10, max, &v) != 0 || v < min) {
-		fprintf(stderr, "dropbear: -%c: '%s' is not a number from %lu to %lu\n", opt,
+		dprintf(STDERR_FILENO, "dropbear: -%c: '%s' is not a number from %lu to %lu\n", opt,
 		        arg, min, max);
 		return -1;
 	}
@@ -43,23 +43,22 @@ static int query(const char *what)
 
 	if (strcmp(what, "kex") == 0) {
 		for (i = 0; kex_algs[i]; i++)
-			printf("%s\n", kex_algs[i]->name);
+			dprintf(STDOUT_FILENO, "%s\n", kex_algs[i]->name);
 	} else if (strcmp(what, "key") == 0) {
 		char list[512];
 		if (hostkeys_sig_algs(list, sizeof(list), "\n") == 0 && list[0])
-			printf("%s\n", list);
+			dprintf(STDOUT_FILENO, "%s\n", list);
 	} else if (strcmp(what, "cipher") == 0) {
 		for (i = 0; cipher_algs[i]; i++)
-			printf("%s\n", cipher_name(cipher_algs[i]));
+			dprintf(STDOUT_FILENO, "%s\n", cipher_name(cipher_algs[i]));
 	} else if (strcmp(what, "mac") == 0) {
 		for (i = 0; mac_algs[i]; i++)
-			printf("%s\n", mac_name(mac_algs[i]));
+			dprintf(STDOUT_FILENO, "%s\n", mac_name(mac_algs[i]));
 	} else if (strcmp(what, "compression") == 0) {
 		for (i = 0; comp_algs[i]; i++)
-			printf("%s\n", comp_algs[i]);
+			dprintf(STDOUT_FILENO, "%s\n", comp_algs[i]);
 	} else {
-		fprintf(stderr,
-		        "dropbear: -Q: unknown query '%s' (kex, key, cipher, mac, compression)\n",
+		dprintf(STDERR_FILENO, "dropbear: -Q: unknown query '%s' (kex, key, cipher, mac, compression)\n",
 		        what);
 		return 1;
 	}
@@ -142,21 +141,21 @@ int server_main(int argc, char **argv)
 
 		if (strcmp(a, "--connection") == 0) {
 			if (i + 1 == argc || connection_spec(&o, argv[++i])) {
-				fprintf(stderr, "dropbear: --connection: bad argument\n");
+				dprintf(STDERR_FILENO, "dropbear: --connection: bad argument\n");
 				return 1;
 			}
 			continue;
 		}
 		if (strcmp(a, "--hostkey-algs") == 0) {
 			if (i + 1 == argc) {
-				fprintf(stderr, "dropbear: --hostkey-algs: missing argument\n");
+				dprintf(STDERR_FILENO, "dropbear: --hostkey-algs: missing argument\n");
 				return 1;
 			}
 			o.child_algs = argv[++i];
 			continue;
 		}
 		if (a[0] != '-' || !a[1]) {
-			fprintf(stderr, "dropbear: unexpected argument '%s'\n", a);
+			dprintf(STDERR_FILENO, "dropbear: unexpected argument '%s'\n", a);
 			return 1;
 		}
 		for (j = 1; a[j]; j++) {
@@ -190,33 +189,33 @@ int server_main(int argc, char **argv)
 			case 'x': o.no_x11_fwd = 1; continue;
 			case 'z': continue; /* Dropbear's "disable QoS": we set no QoS bits */
 			case 'V':
-				fprintf(stderr, "Dropbear v%s\n", DB_VERSION);
+				dprintf(STDERR_FILENO, "Dropbear v%s\n", DB_VERSION);
 				return 0;
 			case 'h':
-				usage(stdout);
+				usage(STDOUT_FILENO);
 				return 0;
 			case 'p': case 'r': case 'P': case 'Q': case 'b': case 'D': case 'G':
 			case 'T': case 'c': case 'W': case 'K': case 'I': case 'M': case 'S':
 				break;
 			default:
-				fprintf(stderr, "dropbear: unknown option '-%c' (see -h)\n", ch);
+				dprintf(STDERR_FILENO, "dropbear: unknown option '-%c' (see -h)\n", ch);
 				return 1;
 			}
 			arg = a[j + 1] ? a + j + 1 : (i + 1 < argc ? argv[++i] : NULL);
 			if (!arg || !*arg) {
-				fprintf(stderr, "dropbear: option -%c needs an argument\n", ch);
+				dprintf(STDERR_FILENO, "dropbear: option -%c needs an argument\n", ch);
 				return 1;
 			}
 			if (ch == 'p') {
 				if (o.nlisten == DB_MAX_LISTEN) {
-					fprintf(stderr, "dropbear: at most %d -p options\n",
+					dprintf(STDERR_FILENO, "dropbear: at most %d -p options\n",
 					        DB_MAX_LISTEN);
 					return 1;
 				}
 				o.listen[o.nlisten++] = arg;
 			} else if (ch == 'r') {
 				if (o.nhostkey_files == SVR_MAX_HOSTKEY_FILES) {
-					fprintf(stderr, "dropbear: at most %d -r options\n",
+					dprintf(STDERR_FILENO, "dropbear: at most %d -r options\n",
 					        SVR_MAX_HOSTKEY_FILES);
 					return 1;
 				}
@@ -254,7 +253,7 @@ int server_main(int argc, char **argv)
 		}
 	}
 	if (crypto_init() != 0) {
-		fprintf(stderr, "dropbear: cannot initialise the crypto library\n");
+		dprintf(STDERR_FILENO, "dropbear: cannot initialise the crypto library\n");
 		return 1;
 	}
 	if (q)

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "fdio.h"
 #include "log.h"
 #include "svr-auth.h"
 #include "svr-sys.h"
@@ -56,21 +57,23 @@ static int in_group(const char *user, gid_t base, const char *group)
 static int shell_ok(const char *shell)
 {
 	char line[512];
-	FILE *f;
-	int ok = 0, whole = 1;
+	struct fdin f;
+	size_t n;
+	int ok = 0, whole = 1, fd;
 
 	/* passwd(5): an empty shell means /bin/sh */
 	if (!*shell)
 		shell = "/bin/sh";
-	if (!(f = fopen("/etc/shells", "re")))
+	if ((fd = open("/etc/shells", O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
 		return strcmp(shell, "/bin/sh") == 0 || strcmp(shell, "/bin/csh") == 0;
-	while (!ok && fgets(line, sizeof(line), f)) {
-		size_t n = strlen(line);
+	fdin_init(&f, fd);
+	while (!ok && (n = fdin_gets(&f, line, sizeof(line)))) {
 		int was_whole = whole;
 		char *p = line, *e;
 
-		whole = n > 0 && line[n - 1] == '\n';
-		if (!was_whole || (!whole && !feof(f)))
+		/* a NUL in the line ends it here, as with fgets and strlen */
+		whole = line[n - 1] == '\n';
+		if (!was_whole || (!whole && n == sizeof(line) - 1))
 			continue;
 		/* as glibc's: the path from the first '/' up to blanks or a '#' comment */
 		while (*p && *p != '#' && *p != '/')
@@ -82,7 +85,7 @@ static int shell_ok(const char *shell)
 		*e = 0;
 		ok = strcmp(p, shell) == 0;
 	}
-	fclose(f);
+	close(fd);
 	return ok;
 }
 

@@ -5,8 +5,11 @@
  * Debian builds it; section GC drops what is not called. No PRNGs: common/crypto.c
  * registers its own. LTC_SMALL_CODE: AES from one table per direction instead of four
  * (and rolled SHA-1/SHA-256 rounds), as Dropbear builds it: 15 kB less; AES-NI and SHA-NI
- * machines use common/crypto/ instead anyway. */
+ * machines use common/crypto/ instead anyway. ARGTYPE 4: an argument check that fails
+ * returns CRYPT_INVALID_ARG (as every caller handles errors) instead of crypt_argchk's
+ * fprintf to stderr and abort, which would link stdio. */
 #define LTC_SMALL_CODE
+#define ARGTYPE 4
 #define LTC_NO_TEST
 #define LTC_NO_FILE
 #define LTC_NO_CIPHERS

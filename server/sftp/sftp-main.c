@@ -201,7 +201,7 @@ int sftp_server_main(int argc, char **argv)
 		case 'u': {
 			unsigned long long m;
 			if (fmt_parse_whole(op.arg, 8, 0777, &m) != 0) {
-				fprintf(stderr, "sftp-server: bad umask '%s'\n", op.arg);
+				dprintf(STDERR_FILENO, "sftp-server: bad umask '%s'\n", op.arg);
 				return 1;
 			}
 			umask((mode_t)m);
@@ -211,12 +211,12 @@ int sftp_server_main(int argc, char **argv)
 			o.readonly = 1;
 			break;
 		case 'h': /* the text and sftp-server(8) come from doc/sftp-server.opts */
-			FACE_PUT_USAGE(stdout);
+			FACE_PUT_USAGE(STDOUT_FILENO);
 			return 0;
 		default:
-			fprintf(stderr, c == ':' ? "sftp-server: option -%c needs a value\n"
+			dprintf(STDERR_FILENO, c == ':' ? "sftp-server: option -%c needs a value\n"
 			                         : "sftp-server: unknown option -%c\n", op.opt);
-			FACE_PUT_USAGE(stderr);
+			FACE_PUT_USAGE(STDERR_FILENO);
 			return 1;
 		}
 	}
