@@ -364,6 +364,19 @@
 #ifndef DB_DNS
 #define DB_DNS                DB_FULL
 #endif
+/* With DB_DNS, host names through our own stub resolver (common/dns.c) instead of the C
+ * library's getaddrinfo: /etc/hosts, then A/AAAA queries over UDP to the nameservers of
+ * /etc/resolv.conf (nameserver, search/domain, options ndots/timeout/attempts, with
+ * musl's defaults and bounds), in RFC 6724 order; ports as numbers only. On in the
+ * static musl builds (the Makefile passes -DDB_STATIC_MUSL=1), where musl's resolver
+ * does no more than this and costs about 17 kB; the dynamic glibc build keeps
+ * getaddrinfo, which honours NSS (nsswitch.conf, systemd-resolved, mDNS, LDAP, ...). */
+#ifndef DB_STATIC_MUSL
+#define DB_STATIC_MUSL        0
+#endif
+#ifndef DB_OWN_RESOLVER
+#define DB_OWN_RESOLVER       DB_STATIC_MUSL
+#endif
 /* Unix-domain socket forwarding (OpenSSH's PROTOCOL 2.4): the server's
  * direct-streamlocal@openssh.com and streamlocal-forward@openssh.com
  * (server/svr-streamlocal.c) and dbclient's -L / -R with socket paths. Costs 3.6 KB of
