@@ -463,7 +463,8 @@ static void exch_run(struct exch *x, const struct dns_conf *c, uint16_t port)
 			int j;
 			if (pf[k].fd < 0 || !(pf[k].revents & POLLIN))
 				continue;
-			for (;;) {
+			/* a bounded number per wakeup: a flood must not outlast the deadline */
+			for (int burst = 0; burst < 64; burst++) {
 				fl = sizeof(from);
 				memset(&from, 0, sizeof(from));
 				r = recvfrom(pf[k].fd, m, sizeof(m), 0, (struct sockaddr *)&from, &fl);
@@ -562,15 +563,15 @@ int dns_lookup(const char *name, int family, const struct dns_env *env, struct d
 	size_t l = strlen(name);
 	int n;
 
-	/* musl's is_valid_hostname: 1 to 254 bytes of letters, digits, '.', '-', non-ASCII */
 	if (l < 1 || l > 254)
-		return EAI_NONAME;
-	for (const unsigned char *s = (const unsigned char *)name; *s; s++)
-		if (!(*s >= 0x80 || *s == '.' || *s == '-' || (*s >= '0' && *s <= '9') ||
-		      (lower(*s) >= 'a' && lower(*s) <= 'z')))
-			return EAI_NONAME;
+		return EAI_NONAME; /* as musl: no name of DNS is longer */
 	lines_file(env->hosts, hosts_line, &h);
 	if ((n = hosts_result(&h)) == 0) {
+		/* only host-name characters go to DNS (musl's is_valid_hostname, and '_') */
+		for (const unsigned char *s = (const unsigned char *)name; *s; s++)
+			if (!(*s >= 0x80 || *s == '.' || *s == '-' || *s == '_' ||
+			      (*s >= '0' && *s <= '9') || (lower(*s) >= 'a' && lower(*s) <= 'z')))
+				return EAI_NONAME;
 		conf_defaults(&c);
 		lines_file(env->resolvconf, conf_line, &c);
 		conf_finish(&c);

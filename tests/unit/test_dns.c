@@ -492,7 +492,7 @@ static void test_end_to_end(void)
 	snprintf(path_conf, sizeof(path_conf), "%s/resolv.conf", dir);
 	snprintf(path_conf2, sizeof(path_conf2), "%s/resolv2.conf", dir);
 	put(path_hosts, "127.0.0.1 localhost\n10.7.7.7 fromhosts FromHosts.alias\n"
-	                "10.7.7.8 v4only\n");
+	                "10.7.7.8 v4only\n10.7.7.9 under_score\n");
 	put(path_conf, "nameserver 127.0.0.1\nsearch example.test\n"
 	               "options timeout:5 attempts:2 ndots:1\n");
 	snprintf(text, sizeof(text), "nameserver 127.0.0.1\noptions timeout:1 attempts:1\n");
@@ -515,6 +515,7 @@ static void test_end_to_end(void)
 	LOOKS(&env, "FROMHOSTS", AF_UNSPEC, "10.7.7.7");
 	LOOKS(&env, "fromhosts.alias", AF_INET, "10.7.7.7");
 	LOOKS(&env, "v4only", AF_INET6, "error -2");
+	LOOKS(&env, "under_score", AF_UNSPEC, "10.7.7.9");
 	/* DNS: A, AAAA, both (in RFC 6724 order, which depends on the routes here) */
 	LOOKS(&env, "a.test", AF_INET, "192.0.2.1");
 	LOOKS(&env, "a.test.", AF_INET6, "2001:db8::1");
