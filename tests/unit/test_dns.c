@@ -549,8 +549,18 @@ static void test_end_to_end(void)
 	rmdir(dir);
 }
 
+/* the resolver's errors have musl's gai_strerror texts (EAI_NODATA: musl 1.2.4's) */
+static void test_strerror(void)
+{
+	CHECK(strcmp(resolve_numeric_strerror(EAI_AGAIN), "Try again") == 0);
+	CHECK(strcmp(resolve_numeric_strerror(EAI_FAIL), "Non-recoverable error") == 0);
+	CHECK(strcmp(resolve_numeric_strerror(EAI_NODATA), "Name has no usable address") == 0);
+	CHECK(strcmp(resolve_numeric_strerror(EAI_SYSTEM), "System error") == 0);
+}
+
 int main(void)
 {
+	RUN(test_strerror);
 	RUN(test_conf);
 	RUN(test_hosts);
 	RUN(test_query);
