@@ -22,6 +22,7 @@
 #include "kex.h"
 #include "knownhosts.h"
 #include "log.h"
+#include "resolve.h"
 #include "util.h"
 
 static struct cli_state cli;
@@ -424,11 +425,11 @@ static void bind_local(int fd, const struct cli_opts *o, int family)
 	hints.ai_family = family;
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_PASSIVE;
-	if (getaddrinfo(host[0] ? host : NULL, port && *port ? port : "0", &hints, &res) != 0)
+	if (resolve(host[0] ? host : NULL, port && *port ? port : "0", &hints, &res) != 0)
 		cli_die("-b %s: cannot resolve", o->bind_addr);
 	if (bind(fd, res->ai_addr, res->ai_addrlen) != 0)
 		cli_die("-b %s: cannot bind: %s", o->bind_addr, strerror(errno));
-	freeaddrinfo(res);
+	resolve_free(res);
 }
 
 int cli_connect(const struct cli_opts *o)
@@ -449,8 +450,8 @@ int cli_connect(const struct cli_opts *o)
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = o->family;
 	hints.ai_socktype = SOCK_STREAM;
-	if ((r = getaddrinfo(o->host, port, &hints, &res)) != 0)
-		cli_die("cannot resolve %s: %s", o->host, gai_strerror(r));
+	if ((r = resolve(o->host, port, &hints, &res)) != 0)
+		cli_die("cannot resolve %s: %s", o->host, resolve_strerror(r));
 	for (ai = res; ai; ai = ai->ai_next) {
 		struct pollfd pf;
 		socklen_t sl = sizeof(err);
@@ -478,7 +479,7 @@ int cli_connect(const struct cli_opts *o)
 		close(fd);
 		fd = -1;
 	}
-	freeaddrinfo(res);
+	resolve_free(res);
 	if (fd < 0)
 		cli_die("connect to %s port %u: %s", o->host, o->port, strerror(err));
 	/* Small packets (keystrokes, window adjusts) must not wait for Nagle's 40 ms. */

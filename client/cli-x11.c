@@ -37,6 +37,7 @@
 #include "crypto.h"
 #include "err.h"
 #include "log.h"
+#include "resolve.h"
 #include "util.h"
 #include "x11proto.h"
 
@@ -284,7 +285,7 @@ static int connect_display(void)
 		hints.ai_family = AF_UNSPEC;
 		hints.ai_socktype = SOCK_STREAM;
 		snprintf(port, sizeof(port), "%u", X11_TCP_PORT + x11.disp.num);
-		if (getaddrinfo(x11.disp.host, port, &hints, &ai) != 0) {
+		if (resolve(x11.disp.host, port, &hints, &ai) != 0) {
 			log_msg(LOG_WARNING, "X11 forwarding: unknown display host %.64s",
 			        x11.disp.host);
 			return -1;
@@ -307,7 +308,7 @@ static int connect_display(void)
 			close(fd);
 			fd = -1;
 		}
-		freeaddrinfo(ai);
+		resolve_free(ai);
 		if (fd < 0)
 			log_msg(LOG_WARNING, "X11 forwarding: cannot connect to display %.64s:%u",
 			        x11.disp.host, x11.disp.num);

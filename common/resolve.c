@@ -1,4 +1,4 @@
-/* resolve: numeric host and port text to an addrinfo list (see resolve.h). */
+/* resolve: host and port text to an addrinfo list (see resolve.h). */
 #include "resolve.h"
 
 #include <arpa/inet.h>
@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+
+#include "dns.h"
 
 /* One list element and its address, in one allocation (freed with the element). */
 struct rai {
@@ -38,7 +40,7 @@ static int parse_port(const char *p, unsigned *port)
 }
 
 /* Scope of "ADDR%SCOPE": a decimal interface index or an interface name. */
-static int parse_scope(const char *s, uint32_t *id)
+int resolve_scope(const char *s, uint32_t *id)
 {
 	unsigned long v = 0;
 	const char *p;
@@ -131,7 +133,7 @@ int resolve_numeric(const char *host, const char *port, const struct addrinfo *h
 			return EAI_NONAME;
 		memcpy(buf, host, n);
 		buf[n] = 0;
-		if (inet_pton(AF_INET6, buf, a6) != 1 || (pct && parse_scope(pct + 1, &scope) != 0))
+		if (inet_pton(AF_INET6, buf, a6) != 1 || (pct && resolve_scope(pct + 1, &scope) != 0))
 			return EAI_NONAME;
 		v6 = a6;
 	}
@@ -158,6 +160,47 @@ const char *resolve_numeric_strerror(int err)
 	case EAI_SERVICE: return "Unrecognized service";
 	case EAI_FAMILY: return "Unrecognized address family or invalid length";
 	case EAI_MEMORY: return "Out of memory";
+	case EAI_AGAIN: return "Try again";
+	case EAI_FAIL: return "Non-recoverable error";
+	case EAI_NODATA: return "Name has no usable address";
+	case EAI_SYSTEM: return "System error";
 	default: return "Unknown error";
 	}
+}
+
+int resolve_name_at(const char *host, const char *port, const struct addrinfo *hints,
+                    struct addrinfo **res, const struct dns_env *env)
+{
+	struct dns_addr a[DNS_MAXADDRS];
+	struct addrinfo *head = NULL, **tail = &head;
+	unsigned char a4[4];
+	unsigned p;
+	int n, r = resolve_numeric(host, port, hints, res);
+
+	/* numeric addresses (right or wrong), NULL and "localhost" end here, as in musl */
+	if (r != EAI_NONAME || !host || strchr(host, ':') || inet_pton(AF_INET, host, a4) == 1)
+		return r;
+	if ((n = dns_lookup(host, hints->ai_family, env, a)) < 0)
+		return n;
+	(void)parse_port(port, &p); /* checked by resolve_numeric */
+	for (int i = 0; i < n; i++) {
+		if ((r = add(tail, a[i].family, a[i].a, a[i].scope, p, hints)) < 0) {
+			resolve_free_numeric(head);
+			return EAI_MEMORY;
+		}
+		if (r)
+			tail = &(*tail)->ai_next;
+	}
+	if (!head)
+		return EAI_NONAME;
+	*res = head;
+	return 0;
+}
+
+int resolve_name(const char *host, const char *port, const struct addrinfo *hints,
+                 struct addrinfo **res)
+{
+	static const struct dns_env env = { "/etc/hosts", "/etc/resolv.conf", 53 };
+
+	return resolve_name_at(host, port, hints, res, &env);
 }
