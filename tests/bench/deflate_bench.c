@@ -1,7 +1,7 @@
 /* deflate_bench: our deflate (common/deflate.c) against zlib's as compress.c used it
  * (level 6, windowBits 13, memLevel 7, Z_PARTIAL_FLUSH after every packet), on the files
  * given and on random bytes, cut into 32 KB packets and into interactive-sized ones
- * (1-100 bytes). Prints compressed sizes, their ratio (ours / zlib), MB/s and the speed
+ * (1-100 bytes), and on typing (the first file's bytes one per SSH_MSG_CHANNEL_DATA). Prints compressed sizes, their ratio (ours / zlib), MB/s and the speed
  * ratio (ours / zlib: above 1 is faster); every stream of ours is checked through zlib's
  * inflate first. Built by `make deflate-bench`:
  *   build/bench/deflate_bench FILE...      (e.g. a source file, build/static/dropbearmulti) */
@@ -31,14 +31,14 @@ static double now(void)
 	return t.tv_sec + t.tv_nsec / 1e9;
 }
 
-/* packet sizes: fixed (32768) or 1-100 bytes */
+/* packet sizes: 32768 (mode 0), 1-100 bytes (1) or 10 (2: keystrokes) */
 static size_t *cut(size_t n, int small, size_t *np)
 {
 	size_t *v = malloc((n + 1) * sizeof(*v)), k = 0, off = 0;
 	if (!v)
 		exit(1);
 	while (off < n) {
-		size_t l = small ? 1 + rnd() % 100 : 32768;
+		size_t l = small == 2 ? 10 : small ? 1 + rnd() % 100 : 32768;
 		if (l > n - off)
 			l = n - off;
 		v[k++] = l;
@@ -106,14 +106,15 @@ static size_t run_ours(const uint8_t *in, const size_t *pk, size_t np, uint8_t *
 	return total;
 }
 
-static void bench(const char *name, const uint8_t *in, size_t n)
+/* modes: from `first` up to 1 (32 KB and 1-100 byte packets), or 2 alone */
+static void bench(const char *name, const uint8_t *in, size_t n, int first)
 {
 	int small;
 	uint8_t *out = malloc(dfl_bound(32768) + 1024);
 
 	if (!out)
 		exit(1);
-	for (small = 0; small < 2; small++) {
+	for (small = first; small < (first == 2 ? 3 : 2); small++) {
 		size_t np, *pk = cut(n, small, &np), zb, ob;
 		double t, tz, to;
 		int reps, r, trial;
@@ -140,7 +141,7 @@ static void bench(const char *name, const uint8_t *in, size_t n)
 			to = t < to ? t : to;
 		}
 		printf("%-24s %-9s %9zu %9zu %9zu %6.3f %8.1f %8.1f %6.2f\n", name,
-		       small ? "1-100" : "32K", n, zb, ob, (double)ob / zb,
+		       small == 2 ? "keys" : small ? "1-100" : "32K", n, zb, ob, (double)ob / zb,
 		       n * reps / tz / 1e6, n * reps / to / 1e6, tz / to);
 		free(pk);
 	}
@@ -166,11 +167,26 @@ int main(int argc, char **argv)
 		}
 		n = fread(buf, 1, MAXIN, f);
 		fclose(f);
-		bench(base ? base + 1 : argv[a], buf, n);
+		bench(base ? base + 1 : argv[a], buf, n, 0);
+		if (a == 1) {
+			/* typing: each byte of the first file's first 20000 its own
+			 * SSH_MSG_CHANNEL_DATA payload (94, channel 0, a 1-byte string) */
+			size_t k = n < 20000 ? n : 20000;
+			uint8_t *t = malloc(k * 10);
+			if (!t)
+				return 1;
+			for (i = 0; i < k; i++) {
+				static const uint8_t hdr[9] = { 94, 0, 0, 0, 0, 0, 0, 0, 1 };
+				memcpy(t + 10 * i, hdr, 9);
+				t[10 * i + 9] = buf[i];
+			}
+			bench("  typed, 10-byte packets", t, k * 10, 2);
+			free(t);
+		}
 	}
 	for (i = 0; i < MAXIN; i++)
 		buf[i] = (uint8_t)rnd();
-	bench("random", buf, MAXIN);
+	bench("random", buf, MAXIN, 0);
 	free(buf);
 	return 0;
 }

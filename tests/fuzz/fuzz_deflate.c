@@ -6,7 +6,8 @@
  *   200 <= c < 250   a packet of the next (c - 200) * 256 + b bytes (b: the byte after)
  *   c >= 250         a packet of n = 1 + 2 bytes' value (up to 65536, times 2 when c is
  *                    odd: past 64 KB) made by repeating the next (c - 249) bytes, for
- *                    long matches and runs without a long input. */
+ *                    long matches and runs without a long input.
+ * At most 200 packets and about 1 MB of them per input. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t pos = 0;
 	uint8_t *pkt = NULL, *out = NULL, *back = NULL;
 	int packets = 0;
+	size_t total = 0; /* bytes compressed: bounded, so that no input runs for long */
 
 	if (size > 65536)
 		return 0;
@@ -30,7 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&zs, 0, sizeof(zs));
 	if (!d || inflateInit2(&zs, 13) != Z_OK)
 		abort();
-	while (pos < size && packets++ < 200) {
+	while (pos < size && packets++ < 200 && total < (1u << 20)) {
 		uint8_t c = data[pos++];
 		size_t n, cn = 0, i;
 		int zr;
@@ -71,6 +73,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				pkt[i] = k ? data[pos + i % k] : (uint8_t)i;
 			pos += k;
 		}
+		total += n;
 		out = realloc(out, dfl_bound(n));
 		back = realloc(back, n + 1);
 		if (!out || !back)
