@@ -9,10 +9,11 @@
  * everything up to the last data symbol is out once that symbol's bits are sent, which
  * holds whenever the end-of-block code is at least as long as the bits held back. A
  * static block's is 7 bits, so a small interactive packet costs its header, its symbols
- * and the end code: about 2.5 bytes for one byte typed, where zlib's partial flush adds
- * an empty static block (10 bits) and a sync flush 4-5 bytes. Only when a dynamic code
- * gave the end code fewer bits than are held back do we add that empty static block, its
- * 10 bits carrying the end code out. Stored blocks end on a byte boundary anyway. */
+ * and the end code: 2-3 bytes for a 1-byte payload, about 3.5 for a key typed (a 10-byte
+ * CHANNEL_DATA payload), where zlib's partial flush adds an empty static block (10 bits:
+ * 4.7 bytes a key) and a sync flush 4-5 bytes. Only when a dynamic code gave the end
+ * code fewer bits than are held back do we add that empty static block, its 10 bits
+ * carrying the end code out. Stored blocks end on a byte boundary anyway. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -202,8 +203,9 @@ static void mk_depths(uint32_t *a, int n)
 }
 
 /* Lengths (at most limit bits) of an optimal-as-limited prefix code for freq[n] into
- * len[n]; used[m] lists the symbols whose frequency is not 0. At least two symbols get a code, so that every code is complete (one used
- * symbol gets a partner), which every inflater accepts. */
+ * len[n]; used[m] lists the symbols whose frequency is not 0. At least two symbols get a
+ * code, so that every code is complete (one used symbol gets a partner), which every
+ * inflater accepts. */
 static void build_lengths(const uint32_t *freq, const uint16_t *used, unsigned m, unsigned n,
 			  unsigned limit, uint8_t *len)
 {
@@ -215,7 +217,7 @@ static void build_lengths(const uint32_t *freq, const uint16_t *used, unsigned m
 
 	memset(len, 0, n);
 	for (i = 0; i < m; i++)
-		a[i] = freq[used[i]] << 9 | used[i]; /* freq <= 2^22: fits above the symbol */
+		a[i] = freq[used[i]] << 9 | used[i]; /* freq <= NSYMS + 1: fits above */
 	if (m < 2) {
 		i = m ? a[0] & 511 : 0;
 		len[i] = 1;

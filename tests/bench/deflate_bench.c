@@ -1,9 +1,10 @@
 /* deflate_bench: our deflate (common/deflate.c) against zlib's as compress.c used it
  * (level 6, windowBits 13, memLevel 7, Z_PARTIAL_FLUSH after every packet), on the files
  * given and on random bytes, cut into 32 KB packets and into interactive-sized ones
- * (1-100 bytes), and on typing (the first file's bytes one per SSH_MSG_CHANNEL_DATA). Prints compressed sizes, their ratio (ours / zlib), MB/s and the speed
- * ratio (ours / zlib: above 1 is faster); every stream of ours is checked through zlib's
- * inflate first. Built by `make deflate-bench`:
+ * (1-100 bytes), and on typing (the first file's bytes one per SSH_MSG_CHANNEL_DATA).
+ * Prints compressed sizes, their ratio (ours / zlib), MB/s and the speed ratio (ours /
+ * zlib: above 1 is faster); every stream of ours is checked through zlib's inflate
+ * first. Built by `make deflate-bench`:
  *   build/bench/deflate_bench FILE...      (e.g. a source file, build/static/dropbearmulti) */
 #include <stdio.h>
 #include <stdlib.h>
