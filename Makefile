@@ -187,13 +187,13 @@ ifeq ($(STATIC),1)
 # exchange spends its time in (primitives, the packet and channel data path, SFTP),
 # which keeps -Os. (A change of this list alone does not rebuild: make clean.)
 SPEED_SRCS := $(wildcard common/crypto/*.c common/fe25519*.c common/curve25519.c \
-              common/cipher*.c common/mac.c common/packet.c common/buf.c common/compress.c \
+              common/cipher*.c common/mac.c common/packet.c common/buf.c common/compress.c common/deflate.c \
               common/channel*.c common/conn.c common/bcrypt.c server/sftp/*.c)
 $(SPEED_SRCS:%.c=$(BUILD)/obj/%.o): CFLAGS += -Os
 endif
 FACES     := dropbear dbclient dropbearkey dropbearconvert sftp-server
 
-.PHONY: all clean check unit interop install uninstall fuzz bench run size man
+.PHONY: all clean check unit interop install uninstall fuzz bench run size man deflate-bench
 .SECONDARY:
 all: $(BUILD)/dropbearmulti $(FACES:%=$(BUILD)/%) man
 
@@ -396,3 +396,15 @@ clean:
 # Needs root (a throwaway user, as the interop tests); installs missing Debian packages.
 bench: all
 	@QUICK=$(QUICK) /usr/bin/python3 tests/bench/bench.py
+
+# make deflate-bench: common/deflate.c against zlib's deflate as compress.c used it
+# (sizes and MB/s; tests/bench/deflate_bench.c), with the release build's -Os, on our
+# sources, a log (dpkg's), the binary and random bytes.
+deflate-bench: $(BUILD)/bench/deflate_bench $(BUILD)/dropbearmulti
+	cat common/*.c common/*.h > $(BUILD)/bench/source.txt
+	$(BUILD)/bench/deflate_bench $(BUILD)/bench/source.txt \
+		$(wildcard /var/log/dpkg.log) $(BUILD)/dropbearmulti
+$(BUILD)/bench/deflate_bench: tests/bench/deflate_bench.c common/deflate.c common/deflate.h
+	@mkdir -p $(dir $@)
+	cc -std=c11 -D_GNU_SOURCE -Os -Icommon $(WARN) -o $@ tests/bench/deflate_bench.c \
+		common/deflate.c -lz

@@ -73,7 +73,8 @@ int mac_compute(const struct mac_ops *m, void *ctx, uint32_t seq, const uint8_t 
 int mac_check(const struct mac_ops *m, void *ctx, uint32_t seq, const uint8_t *a, size_t an,
 	      const uint8_t *b, size_t bn, const uint8_t *expect);
 
-/* ---- compression (compress.c): one zlib stream per direction, created on first use. */
+/* ---- compression (compress.c): one stream per direction, created on first use: our
+ * deflate.c for what we send, zlib's inflate for what we receive. */
 /* Appends the compressed form of in[n] to out, ending with a partial flush so that the
  * peer can inflate this packet on its own (RFC 4253 6.2). */
 int comp_deflate(void **z, const uint8_t *in, size_t n, struct buf *out);

@@ -5,18 +5,19 @@
  * can inflate it without waiting for more. The stream is created on first use, so a
  * direction only pays for the half (deflate or inflate) it needs.
  *
- * Memory, per connection: zlib's deflate takes 4 << windowBits bytes for its window and
- * chains plus 1 << (memLevel + 9) for its hash and pending buffers: 256 KB at zlib's
- * defaults (15, 8). We send with an 8 KB window (windowBits 13) and memLevel 7: 96 KB,
- * at a small cost in ratio. Inflate must accept the 32 KB window any peer may use
+ * What we send is compressed by our own deflate.c (8 KB window, about 77 KB of state per
+ * connection, where zlib's deflate took 96 KB at windowBits 13, memLevel 7), in every
+ * build: zlib's compressing half (deflate.o, trees.o: 17 KB) is not linked. What we
+ * receive is inflated by zlib, which must accept the 32 KB window any peer may use
  * (windowBits 15): about 7 KB of state plus the 32 KB window, allocated on first output.
- * All of zlib's memory goes through allocator hooks that wipe it on free, since the
- * windows hold recent plaintext. */
+ * All of zlib's memory goes through allocator hooks that wipe it on free, and deflate.c
+ * wipes its state, since the windows hold recent plaintext. */
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cipher-internal.h"
+#include "deflate.h"
 #include "err.h"
 #include "fdio.h"
 #include "faces.h"
@@ -47,13 +48,12 @@ enum comp_alg comp_find(const char *name, size_t len)
 #if DB_COMPRESSION
 #include <zlib.h>
 
-#define COMP_LEVEL      6  /* zlib's default trade-off, as OpenSSH uses */
-#define COMP_WBITS_OUT  13 /* 8 KB window for what we send (see above) */
-#define COMP_MEMLEVEL   7
 #define COMP_WBITS_IN   15 /* what the peer may have used: must be the maximum */
 
+/* A direction's stream: deflate.c's for what we send, zlib's inflate for what we get. */
 struct zstream {
 	z_stream zs;
+	struct dfl *dfl;
 	int deflating;
 };
 
@@ -106,11 +106,12 @@ static int z_start(void **z, int deflating)
 	s->zs.zfree = z_free;
 	s->zs.opaque = Z_NULL;
 	s->deflating = deflating;
-	if (deflating)
-		zr = deflateInit2(&s->zs, COMP_LEVEL, Z_DEFLATED, COMP_WBITS_OUT, COMP_MEMLEVEL,
-				  Z_DEFAULT_STRATEGY);
-	else
+	if (deflating) {
+		s->dfl = dfl_new();
+		zr = s->dfl ? Z_OK : Z_MEM_ERROR;
+	} else {
 		zr = inflateInit2(&s->zs, COMP_WBITS_IN);
+	}
 	if (zr != Z_OK) {
 		free(s);
 		return zr == Z_MEM_ERROR ? ERR_NOMEM : ERR_INVALID;
@@ -122,39 +123,20 @@ static int z_start(void **z, int deflating)
 int comp_deflate(void **z, const uint8_t *in, size_t n, struct buf *out)
 {
 	struct zstream *s;
-	size_t start = out->len;
-	/* Incompressible data grows by ~5 bytes per stored block, plus the flush marker:
-	 * the first guess nearly always suffices; more room is added if not. */
-	size_t room = n + n / 16 + 64;
+	size_t start = out->len, got;
+	/* deflate.c's bound: n + n / 1024 + 32, within the n + n / 16 + 64 that
+	 * packet.c's reserve_packet sets aside for a compressed payload */
+	size_t room = dfl_bound(n);
+	uint8_t *p;
 	int r = z_start(z, 1);
 
 	if (r)
 		return r;
 	s = *z;
-	s->zs.next_in = (Bytef *)(uintptr_t)in; /* zlib's API is not const-correct */
-	s->zs.avail_in = (uInt)n;
-	for (;;) {
-		size_t before = out->len;
-		uint8_t *p;
-		int zr;
-
-		r = buf_reserve(out, room, &p);
-		if (r)
-			break;
-		s->zs.next_out = p;
-		s->zs.avail_out = (uInt)room;
-		zr = deflate(&s->zs, Z_PARTIAL_FLUSH);
-		out->len = before + (room - s->zs.avail_out);
-		if (zr != Z_OK && zr != Z_BUF_ERROR) {
-			r = ERR_INVALID;
-			break;
-		}
-		/* done when all input is taken and the flush did not fill the space given */
-		if (s->zs.avail_in == 0 && s->zs.avail_out != 0)
-			return 0;
-		room = 256;
-	}
-	out->len = start;
+	if ((r = buf_reserve(out, room, &p)))
+		return r;
+	r = dfl_packet(s->dfl, in, n, p, room, &got);
+	out->len = r ? start : start + got;
 	return r;
 }
 
@@ -194,7 +176,7 @@ void comp_free(void **z)
 	if (!s)
 		return;
 	if (s->deflating)
-		deflateEnd(&s->zs);
+		dfl_free(s->dfl);
 	else
 		inflateEnd(&s->zs);
 	wipe(s, sizeof(*s));
