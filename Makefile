@@ -113,6 +113,8 @@ $(shell mkdir -p $(dir $(XCRYPT_WANT)) && { [ -f $(XCRYPT_WANT) ] && \
 	printf '%s\n' '$(XCRYPT_HASHES)' >$(XCRYPT_WANT); })
 # DB_OWN_PRINTF: the printf family is common/fmt.c's, not musl's (options.h says what it saves).
 DEFS     += -isystem $(MUSL_PREFIX)/include -DDB_OWN_PRINTF=1
+# DB_OWN_PWDB: users and groups come from common/pwdb.c, not musl's getpw*/getgr*/getspnam.
+DEFS     += -DDB_OWN_PWDB=1
 # No unwind tables: C without exceptions needs none, and they were 1/12 of the file.
 # -Oz (GCC 12): full -4,096 bytes (514,696 -> 510,600; text -3,686), MINIMAL text -1,888;
 # SPEED_SRCS below keep -Os.
