@@ -128,8 +128,8 @@
  * dynamic (glibc) build keeps the C library's, which honour NSS (nsswitch.conf: LDAP,
  * systemd's users, ...); the static binary sees only the files, as musl's did. make size:
  * static 436,816 -> 428,624 bytes (musl -9,111: getpw_a, getgr_a, getgrouplist,
- * getspnam_r, nscd_query, getline, ...; ours +2,516), MINIMAL 174,576 -> 166,384 (musl
- * -9,357, ours +2,672). */
+ * getspnam_r, nscd_query, getline, ...; ours +2,534), MINIMAL 174,576 -> 166,384 (musl
+ * -9,357, ours +2,690). */
 #ifndef DB_OWN_PWDB
 #define DB_OWN_PWDB          0
 #endif
