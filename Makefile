@@ -113,7 +113,7 @@ $(shell mkdir -p $(dir $(XCRYPT_WANT)) && { [ -f $(XCRYPT_WANT) ] && \
 	printf '%s\n' '$(XCRYPT_HASHES)' >$(XCRYPT_WANT); })
 # DB_OWN_PRINTF: the printf family is common/fmt.c's, not musl's (options.h says what it saves).
 DEFS     += -isystem $(MUSL_PREFIX)/include -DDB_OWN_PRINTF=1
-# DB_STATIC_MUSL: the C library is musl (options.h: DB_OWN_RESOLVER).
+# DB_STATIC_MUSL: the C library is musl (options.h: DB_OWN_RESOLVER, DB_OWN_PWDB).
 DEFS     += -DDB_STATIC_MUSL=1
 # No unwind tables: C without exceptions needs none, and they were 1/12 of the file.
 # -Oz (GCC 12): full -4,096 bytes (514,696 -> 510,600; text -3,686), MINIMAL text -1,888;

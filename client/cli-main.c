@@ -10,7 +10,6 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <strings.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +27,7 @@
 #include "kex.h"
 #include "knownhosts.h"
 #include "log.h"
+#include "pwdb.h"
 #include "packet.h"
 #include "pathglob.h"
 
@@ -87,25 +87,25 @@ static void warn(const char *fmt, ...)
 	dprintf(STDERR_FILENO, "dbclient: Warning: %s\n", line);
 }
 
-static const char *home_dir(void)
+/* $HOME, else the passwd entry's (read into pw) */
+static const char *home_dir(struct pwdb_pw *pw)
 {
 	const char *h = getenv("HOME");
-	struct passwd *pw;
 
 	if (h && *h)
 		return h;
-	pw = getpwuid(getuid());
-	return pw && pw->pw_dir ? pw->pw_dir : "/";
+	return pwdb_getpwuid(getuid(), pw) && *pw->dir ? pw->dir : "/";
 }
 
 char *cli_expand_path(const char *p)
 {
+	struct pwdb_pw pw;
 	char *out;
 	const char *h;
 
 	if (p[0] != '~' || (p[1] && p[1] != '/'))
 		return strdup(p);
-	h = home_dir();
+	h = home_dir(&pw);
 	if (!(out = malloc(strlen(h) + strlen(p) + 1)))
 		return NULL;
 	strcpy(out, h);
@@ -490,6 +490,7 @@ static int cfg_include(struct sshcfg *cfg, const struct sshcfg_ctx *ctx, const c
                        int depth)
 {
 	char *p, path[DB_MAX_PATH];
+	struct pwdb_pw hp;
 	struct pathglob g = {0};
 	size_t i;
 	int r = 0;
@@ -497,7 +498,7 @@ static int cfg_include(struct sshcfg *cfg, const struct sshcfg_ctx *ctx, const c
 	if (arg[0] == '~' || arg[0] == '/')
 		p = cli_expand_path(arg);
 	else {
-		snprintf(path, sizeof(path), "%s/.ssh/%s", home_dir(), arg);
+		snprintf(path, sizeof(path), "%s/.ssh/%s", home_dir(&hp), arg);
 		p = strdup(path);
 	}
 	if (!p)
@@ -531,14 +532,15 @@ static void resolve(struct cmdline *cl)
 	struct cli_hop *t = &o->hops[o->nhops - 1];
 	struct sshcfg *cfg = &cl->cfg;
 	struct sshcfg_ctx ctx;
-	struct passwd *pw = getpwuid(getuid());
+	static struct pwdb_pw me; /* o->user may stay pointing at its name */
+	struct pwdb_pw hp;
 	const char *v;
 	char path[DB_MAX_PATH];
 	int i;
 
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.host = t->host;
-	ctx.localuser = pw ? pw->pw_name : "";
+	ctx.localuser = pwdb_getpwuid(getuid(), &me) ? me.name : "";
 	ctx.user = t->user[0] ? t->user : cl->user ? cl->user : ctx.localuser;
 	ctx.include = cfg_include;
 	ctx.warn = cfg_warn;
@@ -551,7 +553,7 @@ static void resolve(struct cmdline *cl)
 		if (strcmp(cl->cfgfile, "none") != 0)
 			parse_file(cfg, &ctx, cl->cfgfile, 0, 1);
 	} else {
-		snprintf(path, sizeof(path), "%s/.ssh/config", home_dir());
+		snprintf(path, sizeof(path), "%s/.ssh/config", home_dir(&hp));
 		cfg_checkperm = 1;
 		parse_file(cfg, &ctx, path, 0, 0);
 		cfg_checkperm = 0;
@@ -659,7 +661,7 @@ static void resolve(struct cmdline *cl)
 		snprintf(first, sizeof(first), "%.*s", (int)strcspn(v, " \t"), v);
 		o->known_hosts = cli_expand_path(first);
 	} else {
-		snprintf(path, sizeof(path), "%s/.ssh/known_hosts", home_dir());
+		snprintf(path, sizeof(path), "%s/.ssh/known_hosts", home_dir(&hp));
 		o->known_hosts = strdup(path);
 	}
 	if (!o->known_hosts)
@@ -675,7 +677,7 @@ static void resolve(struct cmdline *cl)
 		static const char *const defaults[] = {"id_dropbear", "id_ed25519", "id_ecdsa",
 		                                       "id_rsa"};
 		for (i = 0; i < 4; i++) {
-			snprintf(path, sizeof(path), "%s/.ssh/%s", home_dir(), defaults[i]);
+			snprintf(path, sizeof(path), "%s/.ssh/%s", home_dir(&hp), defaults[i]);
 			if (access(path, R_OK) == 0 && (o->identity[o->nidentity] = strdup(path)))
 				o->nidentity++;
 		}

@@ -9,7 +9,6 @@
  * earlier key (FILE itself is gone) is replaced once the new FILE is written: it cannot
  * belong to the new key. */
 #include <errno.h>
-#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +25,7 @@
 #include "keyfile.h"
 #include "options.h"
 #include "optparse.h"
+#include "pwdb.h"
 
 #define PROG "dropbearkey"
 
@@ -80,12 +80,13 @@ static int comment_ok(const char *c)
 /* user@host, as Dropbear and ssh-keygen default to. */
 static void default_comment(char *out, size_t outsz)
 {
-	struct passwd *pw = getpwuid(getuid());
+	struct pwdb_pw pw;
+	int me = pwdb_getpwuid(getuid(), &pw);
 	char host[256];
 	if (gethostname(host, sizeof(host)) != 0)
 		strcpy(host, "localhost");
 	host[sizeof(host) - 1] = '\0';
-	snprintf(out, outsz, "%s@%s", pw && pw->pw_name ? pw->pw_name : "user", host);
+	snprintf(out, outsz, "%s@%s", me ? pw.name : "user", host);
 }
 
 /* "Public key portion is:", the line, "Fingerprint: ..." on stdout. */

@@ -27,7 +27,6 @@
  * mode the table of a connection's logins lives in the listener: each helper gets it by
  * the fork and writes it back over a pipe before it exits. */
 #include <errno.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +37,7 @@
 
 #include "err.h"
 #include "log.h"
+#include "pwdb.h"
 #include "server.h"
 #include "svr-sys.h"
 #include "util.h"
@@ -137,7 +137,7 @@ static int valid_line(const char *line)
 static int serve_utmp(uint8_t op, struct buf *req)
 {
 	char line[LINE_MAX_LEN], user[DB_MAX_USERNAME], host[HOST_MAX_LEN], dev[LINE_MAX_LEN + 8];
-	struct passwd *pw;
+	struct pwdb_pw pw;
 	struct stat st;
 	uint32_t pid;
 	size_t i, freeslot = DB_MAX_CHANNELS;
@@ -169,10 +169,10 @@ static int serve_utmp(uint8_t op, struct buf *req)
 			host[i] = '?';
 	/* the pty must be one the user holds: a connection process running as that user
 	 * can only name its own terminals, and only as its own user */
-	if (!(pw = getpwnam(user)))
+	if (!pwdb_getpwnam(user, &pw))
 		return ERR_INVALID;
 	snprintf(dev, sizeof(dev), "/dev/%s", line);
-	if (stat(dev, &st) != 0 || !S_ISCHR(st.st_mode) || st.st_uid != pw->pw_uid)
+	if (stat(dev, &st) != 0 || !S_ISCHR(st.st_mode) || st.st_uid != pw.uid)
 		return ERR_INVALID;
 	for (i = 0; i < DB_MAX_CHANNELS; i++) {
 		if (logins[i].pid && strcmp(logins[i].line, line) == 0)
@@ -184,7 +184,7 @@ static int serve_utmp(uint8_t op, struct buf *req)
 		return ERR_TOOBIG;
 	memcpy(logins[freeslot].line, line, sizeof(line));
 	logins[freeslot].pid = (pid_t)pid;
-	utmp_login(line, pw->pw_name, pw->pw_uid, host, (pid_t)pid);
+	utmp_login(line, pw.name, pw.uid, host, (pid_t)pid);
 	return 0;
 }
 

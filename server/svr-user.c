@@ -2,9 +2,6 @@
  * its password path) and the drop to that user after authentication. */
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
-#include <pwd.h>
-#include <shadow.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +14,7 @@
 #include "err.h"
 #include "fdio.h"
 #include "log.h"
+#include "pwdb.h"
 #include "svr-auth.h"
 #include "svr-sys.h"
 #include "util.h"
@@ -33,20 +31,20 @@ static int copy_str(char *dst, size_t dsz, const char *src)
 static int in_group(const char *user, gid_t base, const char *group)
 {
 	gid_t groups[DB_MAX_GROUPS];
-	int n = DB_MAX_GROUPS, i;
-	struct group *g = getgrnam(group);
+	struct pwdb_gr g;
+	long n, i;
 
-	if (!g) {
+	if (!pwdb_getgrnam(group, &g)) {
 		log_msg(LOG_WARNING, "Logins are restricted to the group %s, which does not exist",
 		        group);
 		return 0;
 	}
-	if (getgrouplist(user, base, groups, &n) < 0) {
+	if ((n = pwdb_grouplist(user, base, groups, DB_MAX_GROUPS)) < 0 || n > DB_MAX_GROUPS) {
 		log_msg(LOG_ERR, "Too many groups for user '%s'", user);
 		return 0;
 	}
 	for (i = 0; i < n; i++)
-		if (groups[i] == g->gr_gid)
+		if (groups[i] == g.gid)
 			return 1;
 	return 0;
 }
@@ -94,79 +92,84 @@ static int shell_ok(const char *shell)
  * accounts are refused for every method, as OpenSSH does. A hash of "*" (Debian's root,
  * system accounts) only means that no password can match: like OpenSSH and Dropbear we
  * still let such an account in with a key. */
-static int account_ok(const struct passwd *pw, char *hash, size_t hsz)
+static int account_ok(const struct pwdb_pw *pw, char *hash, size_t hsz)
 {
-	struct spwd *sp = getspnam(pw->pw_name);
-	const char *h = sp ? sp->sp_pwdp : pw->pw_passwd;
+	struct pwdb_sp sp;
+	int have = pwdb_getspnam(pw->name, &sp), ok = 0;
+	const char *h = have ? sp.hash : pw->passwd;
 	long today = (long)(time(NULL) / 86400);
 
-	if (!h)
-		h = "*";
-	if (h[0] == '!') {
-		log_msg(LOG_WARNING, "User account '%s' is locked", pw->pw_name);
-		return 0;
-	}
-	if (sp && sp->sp_expire > 0 && today >= sp->sp_expire) {
-		log_msg(LOG_WARNING, "User account '%s' has expired", pw->pw_name);
-		return 0;
-	}
-	if (copy_str(hash, hsz, h)) {
+	if (h[0] == '!')
+		log_msg(LOG_WARNING, "User account '%s' is locked", pw->name);
+	else if (have && sp.expire > 0 && today >= sp.expire)
+		log_msg(LOG_WARNING, "User account '%s' has expired", pw->name);
+	else if (copy_str(hash, hsz, h))
 		log_msg(LOG_WARNING, "User account '%s' has an overlong password hash",
-		        pw->pw_name);
-		return 0;
-	}
-	return 1;
+		        pw->name);
+	else
+		ok = 1;
+	pwdb_sp_wipe(&sp);
+	return ok;
 }
 
-void svr_user_check(struct conn *c, const char *name)
+static void check(struct conn *c, const char *name, struct pwdb_pw *pw)
 {
 	const struct svr_opts *o = c->srv->opts;
 	struct svr_authstate *a = &svr_auth;
-	struct passwd *pw;
 
 	a->valid = 0;
-	pw = getpwnam(name);
-	if (!pw) {
+	if (!pwdb_getpwnam(name, pw)) {
 		/* the reads an existing user costs (-G's group, /etc/shells, shadow), so
 		 * that the "none" reply, sent with no minimum time, takes as long */
+		struct pwdb_gr g;
+		struct pwdb_sp sp;
 		if (o->group)
-			(void)getgrnam(o->group);
+			(void)pwdb_getgrnam(o->group, &g);
 		(void)shell_ok("");
-		(void)getspnam(name);
+		(void)pwdb_getspnam(name, &sp);
+		pwdb_sp_wipe(&sp);
 		log_msg(LOG_WARNING, "Login attempt for nonexistent user from %s", c->peer);
 		return;
 	}
-	a->user.uid = pw->pw_uid;
-	a->user.gid = pw->pw_gid;
-	if (copy_str(a->user.name, sizeof(a->user.name), pw->pw_name) ||
-	    copy_str(a->user.home, sizeof(a->user.home), pw->pw_dir) ||
-	    copy_str(a->user.shell, sizeof(a->user.shell),
-	             pw->pw_shell && *pw->pw_shell ? pw->pw_shell : "/bin/sh")) {
+	a->user.uid = pw->uid;
+	a->user.gid = pw->gid;
+	if (copy_str(a->user.name, sizeof(a->user.name), pw->name) ||
+	    copy_str(a->user.home, sizeof(a->user.home), pw->dir) ||
+	    copy_str(a->user.shell, sizeof(a->user.shell), *pw->shell ? pw->shell : "/bin/sh")) {
 		log_msg(LOG_WARNING, "User '%s' has an overlong passwd entry, rejected", name);
 		return;
 	}
-	if (geteuid() != 0 && geteuid() != pw->pw_uid) {
-		log_msg(LOG_WARNING, "Login attempt with wrong user %s from %s", pw->pw_name,
+	if (geteuid() != 0 && geteuid() != pw->uid) {
+		log_msg(LOG_WARNING, "Login attempt with wrong user %s from %s", pw->name,
 		        c->peer);
 		return;
 	}
-	if (o->no_root && pw->pw_uid == 0) {
+	if (o->no_root && pw->uid == 0) {
 		log_msg(LOG_WARNING, "root login rejected");
 		return;
 	}
-	if (o->group && !in_group(pw->pw_name, pw->pw_gid, o->group)) {
+	if (o->group && !in_group(pw->name, pw->gid, o->group)) {
 		log_msg(LOG_WARNING,
 		        "Logins are restricted to the group %s but user '%s' is not a member",
-		        o->group, pw->pw_name);
+		        o->group, pw->name);
 		return;
 	}
-	if (!shell_ok(pw->pw_shell ? pw->pw_shell : "")) {
-		log_msg(LOG_WARNING, "User '%s' has invalid shell, rejected", pw->pw_name);
+	if (!shell_ok(pw->shell)) {
+		log_msg(LOG_WARNING, "User '%s' has invalid shell, rejected", pw->name);
 		return;
 	}
 	if (!account_ok(pw, a->pwhash, sizeof(a->pwhash)))
 		return;
 	a->valid = 1;
+}
+
+void svr_user_check(struct conn *c, const char *name)
+{
+	struct pwdb_pw pw;
+
+	check(c, name, &pw);
+	/* passwd's second field may hold a hash too (no shadow file) */
+	wipe(&pw, sizeof(pw));
 }
 
 int svr_passwd_allowed(const struct conn *c)
@@ -181,7 +184,7 @@ int svr_passwd_allowed(const struct conn *c)
 	return 1;
 }
 
-#if defined(__GLIBC__)
+#if !DB_OWN_PWDB
 static int read_all(int fd, void *p, size_t n)
 {
 	uint8_t *q = p;
@@ -202,9 +205,10 @@ static int read_all(int fd, void *p, size_t n)
 /* glibc's initgroups asks every NSS service of the group database, and the first use
  * loads each module into the process for good: with Debian's "group: files systemd"
  * that is libnss_systemd with libcap and libm, some 690 kB of RSS in every session's
- * process for a list read once. A short-lived child makes the list (the same
- * getgrouplist, so the same groups from every service) and hands it back over a pipe;
- * this process only sets it. musl reads /etc/group itself and needs none of this. */
+ * process for a list read once. A short-lived child makes the list (pwdb_grouplist:
+ * getgrouplist, so the same groups from every service; cut at NGROUPS_MAX as initgroups
+ * cuts it) and hands it back over a pipe; this process only sets it. DB_OWN_PWDB reads
+ * /etc/group itself and needs none of this. */
 static int set_user_groups(const char *user, gid_t base)
 {
 	long lmax = sysconf(_SC_NGROUPS_MAX);
@@ -222,10 +226,11 @@ static int set_user_groups(const char *user, gid_t base)
 	}
 	if (pid == 0) {
 		close(fds[0]);
-		n = max;
-		if (!(g = calloc((size_t)max, sizeof(*g))) || getgrouplist(user, base, g, &n) < 0 ||
-		    n < 0 || n > max)
+		long k;
+		if (!(g = calloc((size_t)max, sizeof(*g))) ||
+		    (k = pwdb_grouplist(user, base, g, (size_t)max)) < 0)
 			_exit(1);
+		n = k < max ? (int)k : max;
 		if (write(fds[1], &n, sizeof(n)) != (ssize_t)sizeof(n) ||
 		    write(fds[1], g, (size_t)n * sizeof(*g)) != (ssize_t)((size_t)n * sizeof(*g)))
 			_exit(1);
@@ -249,16 +254,28 @@ static int set_user_groups(const char *user, gid_t base)
 	return r;
 }
 #else
-/* initgroups(3) with svr_setgroups, for up to DB_MAX_GROUPS groups (musl's own
- * initgroups stops at its NGROUPS_MAX of 32: a user in more groups could not log in) */
+/* initgroups(3) with svr_setgroups and our /etc/group reading: the list cut at the
+ * kernel's NGROUPS_MAX as initgroups cuts it (musl's initgroups and sysconf say 32: a
+ * user in more groups could not log in). Most users fit the array on the stack; a
+ * longer list is read again into one of its size. */
 static int set_user_groups(const char *user, gid_t base)
 {
-	gid_t g[DB_MAX_GROUPS];
-	int n = DB_MAX_GROUPS;
+	gid_t few[64], *g = few;
+	long n = pwdb_grouplist(user, base, few, 64);
+	int r = -1;
 
-	if (getgrouplist(user, base, g, &n) < 0)
-		return -1;
-	return svr_setgroups((size_t)n, g);
+	if (n > 64) {
+		long max = n < DB_NGROUPS_MAX ? n : DB_NGROUPS_MAX;
+		if (!(g = calloc((size_t)max, sizeof(*g))))
+			return -1;
+		if ((n = pwdb_grouplist(user, base, g, (size_t)max)) > max)
+			n = max;
+	}
+	if (n >= 0)
+		r = svr_setgroups((size_t)n, g);
+	if (g != few)
+		free(g);
+	return r;
 }
 #endif
 

@@ -2,9 +2,7 @@
  * section 4) and the ls -l line READDIR sends as longname. */
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <limits.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/statvfs.h>
@@ -13,6 +11,7 @@
 
 #include "err.h"
 #include "log.h"
+#include "pwdb.h"
 #include "sftp-internal.h"
 
 static int ext_posix_rename(struct sftp *s, uint32_t id, struct buf *b)
@@ -136,6 +135,7 @@ static int ext_expand_path(struct sftp *s, uint32_t id, struct buf *b)
 {
 	char path[DB_MAX_PATH], exp[DB_MAX_PATH], res[DB_MAX_PATH], user[256];
 	const char *home = s->home, *rest;
+	struct pwdb_pw pw;
 	int r;
 
 	if ((r = sftp_get_path(s, b, path)) || (r = buf_end(b)))
@@ -145,14 +145,13 @@ static int ext_expand_path(struct sftp *s, uint32_t id, struct buf *b)
 		size_t n = strcspn(path + 1, "/");
 		rest = path + 1 + n;
 		if (n) {
-			struct passwd *pw;
 			if (n >= sizeof(user))
 				return sftp_status(s, id, SSH_FX_NO_SUCH_FILE);
 			memcpy(user, path + 1, n);
 			user[n] = 0;
-			if (!(pw = getpwnam(user)) || !pw->pw_dir)
+			if (!pwdb_getpwnam(user, &pw))
 				return sftp_status(s, id, SSH_FX_NO_SUCH_FILE);
-			home = pw->pw_dir;
+			home = pw.dir;
 		}
 		if (snprintf(exp, sizeof(exp), "%s%s", home, rest) >= (int)sizeof(exp))
 			return sftp_status(s, id, SSH_FX_BAD_MESSAGE);
@@ -167,15 +166,15 @@ static int ext_expand_path(struct sftp *s, uint32_t id, struct buf *b)
 static int ext_home_directory(struct sftp *s, uint32_t id, struct buf *b)
 {
 	char user[256];
-	struct passwd *pw;
+	struct pwdb_pw pw;
 
 	if (buf_get_cstr(b, user, sizeof(user)) || buf_end(b))
 		return sftp_status(s, id, SSH_FX_BAD_MESSAGE);
 	if (!user[0])
 		return sftp_name1(s, id, s->home);
-	if (!(pw = getpwnam(user)) || !pw->pw_dir)
+	if (!pwdb_getpwnam(user, &pw))
 		return sftp_status(s, id, SSH_FX_NO_SUCH_FILE);
-	return sftp_name1(s, id, pw->pw_dir);
+	return sftp_name1(s, id, pw.dir);
 }
 
 /* Copies len bytes (0: to the end) between two file handles, in bounded chunks. */
@@ -233,6 +232,10 @@ static int ext_copy_data(struct sftp *s, uint32_t id, struct buf *b)
 static int put_names(struct buf *o, const uint8_t *ids, size_t n, int groups)
 {
 	struct buf in, names;
+	union {
+		struct pwdb_pw p;
+		struct pwdb_gr g;
+	} u;
 	uint32_t v;
 	int r = 0;
 
@@ -244,11 +247,10 @@ static int put_names(struct buf *o, const uint8_t *ids, size_t n, int groups)
 		if ((r = buf_get_u32(&in, &v)))
 			break;
 		if (groups) {
-			struct group *g = getgrgid((gid_t)v);
-			name = g && g->gr_name ? g->gr_name : "";
-		} else {
-			struct passwd *p = getpwuid((uid_t)v);
-			name = p && p->pw_name ? p->pw_name : "";
+			if (pwdb_getgrgid((gid_t)v, &u.g))
+				name = u.g.name;
+		} else if (pwdb_getpwuid((uid_t)v, &u.p)) {
+			name = u.p.name;
 		}
 		r = buf_put_cstr(&names, name);
 	}
@@ -334,18 +336,18 @@ static void owner_names(const struct stat *st, char *u, size_t un, char *g, size
 	static char lun[64], lgn[64];
 
 	if (st->st_uid != lu) {
-		struct passwd *p = getpwuid(st->st_uid);
+		struct pwdb_pw p;
 		lu = st->st_uid;
-		if (p && p->pw_name && strlen(p->pw_name) < sizeof(lun))
-			snprintf(lun, sizeof(lun), "%s", p->pw_name);
+		if (pwdb_getpwuid(lu, &p) && strlen(p.name) < sizeof(lun))
+			snprintf(lun, sizeof(lun), "%s", p.name);
 		else
 			snprintf(lun, sizeof(lun), "%u", (unsigned)lu);
 	}
 	if (st->st_gid != lg) {
-		struct group *gr = getgrgid(st->st_gid);
+		struct pwdb_gr gr;
 		lg = st->st_gid;
-		if (gr && gr->gr_name && strlen(gr->gr_name) < sizeof(lgn))
-			snprintf(lgn, sizeof(lgn), "%s", gr->gr_name);
+		if (pwdb_getgrgid(lg, &gr) && strlen(gr.name) < sizeof(lgn))
+			snprintf(lgn, sizeof(lgn), "%s", gr.name);
 		else
 			snprintf(lgn, sizeof(lgn), "%u", (unsigned)lg);
 	}

@@ -5,7 +5,6 @@
  * not read stops us reading (the channel window does the rest). */
 #include <errno.h>
 #include <fcntl.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +15,7 @@
 #include "err.h"
 #include "fmt.h"
 #include "log.h"
+#include "pwdb.h"
 #include "optparse.h"
 #include "sftp-internal.h"
 #include "sftp-server_usagez.h"
@@ -108,7 +108,8 @@ static void client_addr(char *out, size_t n)
 int sftp_serve(int in, int out, const struct sftp_opts *o)
 {
 	static struct sftp s; /* ~4 KB of handles: off the stack */
-	struct passwd *pw = getpwuid(getuid());
+	struct pwdb_pw pw;
+	int me = pwdb_getpwuid(getuid(), &pw);
 	char user[64], from[80];
 	int r, fl;
 
@@ -118,7 +119,7 @@ int sftp_serve(int in, int out, const struct sftp_opts *o)
 		(void)fcntl(in, F_SETFL, fl & ~O_NONBLOCK);
 	if ((fl = fcntl(out, F_GETFL)) >= 0 && (fl & O_NONBLOCK))
 		(void)fcntl(out, F_SETFL, fl & ~O_NONBLOCK);
-	snprintf(user, sizeof(user), "%s", pw && pw->pw_name ? pw->pw_name : "?");
+	snprintf(user, sizeof(user), "%s", me ? pw.name : "?");
 	client_addr(from, sizeof(from));
 	if (sftp_init(&s) != 0) {
 		log_msg(LOG_ERR, "sftp: out of memory");
@@ -222,10 +223,10 @@ int sftp_server_main(int argc, char **argv)
 	}
 	log_init("sftp-server", to_stderr ? LOG_TO_STDERR : LOG_TO_SYSLOG);
 	if (dir) {
-		struct passwd *pw = getpwuid(getuid());
+		struct pwdb_pw pw;
 		char path[DB_MAX_PATH];
-		int r = pw && pw->pw_dir && pw->pw_name ?
-		                sftp_expand_dir(dir, pw->pw_dir, pw->pw_name, path, sizeof(path)) :
+		int r = pwdb_getpwuid(getuid(), &pw) ?
+		                sftp_expand_dir(dir, pw.dir, pw.name, path, sizeof(path)) :
 		                ERR_INVALID;
 		if (r) {
 			log_msg(LOG_ERR, "-d %s: %s", dir,

@@ -1,7 +1,6 @@
 /* sftp-proto.c: requests, replies, attributes and handles of the SFTP server
  * (draft-ietf-secsh-filexfer-02); the file operations live in sftp-fs.c. */
 #include <errno.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,11 +8,12 @@
 
 #include "err.h"
 #include "log.h"
+#include "pwdb.h"
 #include "sftp-internal.h"
 
 int sftp_init(struct sftp *s)
 {
-	struct passwd *pw;
+	struct pwdb_pw pw;
 	const char *home;
 	int i;
 
@@ -21,8 +21,7 @@ int sftp_init(struct sftp *s)
 	for (i = 0; i < DB_SFTP_MAX_HANDLES; i++)
 		s->h[i].fd = -1;
 	s->out_fd = s->zpipe[0] = s->zpipe[1] = -1;
-	pw = getpwuid(getuid());
-	home = pw && pw->pw_dir ? pw->pw_dir : getenv("HOME");
+	home = pwdb_getpwuid(getuid(), &pw) && *pw.dir ? pw.dir : getenv("HOME");
 	snprintf(s->home, sizeof(s->home), "%s", home ? home : "/");
 	return buf_init(&s->out, 4096, DB_SFTP_OUT_MAX);
 }

@@ -203,6 +203,32 @@ def test_session_many_supplementary_groups(start, ukey, tmp_path):
         assert set(groups) <= set(r.stdout.decode().split()), (r.stdout, s.log())
 
 
+def test_session_groups_as_id_says(start, ukey, tmp_path):
+    """The session's groups (`id -G` in it: the gid and the list the connection process
+    set, read by the static build from /etc/group itself) are the ones glibc's
+    getgrouplist gives the user (`id -G NAME` here): the primary group, each
+    supplementary group once, no other."""
+    with throwaway_group() as g1, throwaway_group() as g2, throwaway_group() as g3:
+        with throwaway_user(groups=[g1, g2, g3]) as u:
+            u.authorize(ukey["good"][1])
+            s = start()
+            r = run(["ssh", "-F", "/dev/null", "-o",
+                     "UserKnownHostsFile=" + str(tmp_path / "kh"),
+                     "-o", "StrictHostKeyChecking=accept-new", "-o", "BatchMode=yes",
+                     "-o", "IdentitiesOnly=yes", "-o", "IdentityAgent=none", "-i",
+                     ukey["good"][0], "-p", str(s.port), "%s@127.0.0.1" % u.name,
+                     "id -G; cat /proc/self/status"],
+                    env=dict(os.environ, HOME=str(tmp_path)))
+            assert r.returncode == 0, (r.stderr, s.log())
+            out = r.stdout.decode().splitlines()
+            want = subprocess.run(["id", "-G", u.name], capture_output=True, text=True,
+                                  check=True).stdout.split()
+            assert sorted(out[0].split()) == sorted(want) and len(want) == 4, (out, want)
+            # the kernel's list itself: the supplementary groups, each once
+            kern = [l.split()[1:] for l in out if l.startswith("Groups:")][0]
+            assert sorted(kern) == sorted(want), (kern, want)
+
+
 def test_pty_session_fds(start, user, ukey, tmp_path):
     """With a pty the shell has the slave on 0-2 and no master; the slave is the user's
     and nobody else may read it."""

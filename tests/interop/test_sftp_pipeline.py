@@ -5,8 +5,10 @@ requests over paramiko's channel; pipelining with 64 and 1000 requests in flight
 handle bound. Effects are checked on the files (SHA-256), and what the clients sent on
 their -vvv debug lines. The server and user are test_sftp.py's: a server where no system
 sftp-server can be reached, so the built-in one answers."""
+import grp
 import hashlib
 import os
+import pwd
 import shutil
 import struct
 import subprocess
@@ -16,7 +18,7 @@ import time
 import pytest
 
 from conftest import BIN, option
-from test_sftp import (PEER, Client, blob, clients, raw_channel, recv_exact, reply, s,  # noqa
+from test_sftp import (PEER, Client, blob, clients, pm_sftp, raw_channel, recv_exact, reply, s,  # noqa
                        sha, srv, start_openssh10, status_of, stop_proc, ukey, user)
 from users import can_create_users
 
@@ -376,3 +378,55 @@ def test_tilde_paths_raw(srv, user, ukey):
     finally:
         r.done()
         shutil.rmtree(os.path.join(h, "tw"), ignore_errors=True)
+
+
+def test_users_groups_by_id_raw(srv, user, ukey):
+    """users-groups-by-id@openssh.com (what sftp(1)'s ls -l asks): the names the system
+    gives each uid and gid (the static build reads /etc/passwd and /etc/group itself),
+    an empty name for an id nobody has; and the long names of a listing carry the
+    owner's and group's names."""
+    gname = grp.getgrgid(user.gid).gr_name
+    unused = 3999999
+    while True:
+        try:
+            pwd.getpwuid(unused)
+            unused += 1
+        except KeyError:
+            try:
+                grp.getgrgid(unused)
+                unused += 1
+            except KeyError:
+                break
+    r = Raw(srv.port, user, ukey[0])
+    try:
+        assert b"users-groups-by-id@openssh.com" in r.exts
+        uids = struct.pack(">III", user.uid, 0, unused)
+        gids = struct.pack(">II", user.gid, unused)
+        t, rest = r.ext("users-groups-by-id@openssh.com", s(uids) + s(gids))
+        assert t == 201, (t, rest[:40])
+
+        def strings(b):
+            n = struct.unpack(">I", b[:4])[0]
+            inner, b = b[4:4 + n], b[4 + n:]
+            out = []
+            while inner:
+                k = struct.unpack(">I", inner[:4])[0]
+                out.append(inner[4:4 + k].decode())
+                inner = inner[4 + k:]
+            return out, b
+
+        users, rest = strings(rest)
+        groups, rest = strings(rest)
+        assert users == [user.name, pwd.getpwuid(0).pw_name, ""] and rest == b"", users
+        assert groups == [gname, ""], groups
+    finally:
+        r.done()
+    t, c = pm_sftp(srv.port, user, ukey[0])
+    try:
+        with c.open("owned", "wb") as f:
+            f.write(b"x")
+        a = [x for x in c.listdir_attr(".") if x.filename == "owned"][0]
+        assert a.longname.split()[2:4] == [user.name, gname], a.longname
+        c.remove("owned")
+    finally:
+        t.close()
