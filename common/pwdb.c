@@ -29,6 +29,8 @@
 #include <grp.h>
 #include <pwd.h>
 #include <shadow.h>
+
+#include "log.h"
 #endif
 
 #define PWDB_PASSWD "/etc/passwd"
@@ -307,7 +309,21 @@ long pwdb_grouplist(const char *user, gid_t base, gid_t *g, size_t max)
 	return pwdb_file_grouplist(PWDB_GROUP, user, base, g, max);
 }
 #else
-/* the _r forms write the strings into our line: too long an entry is not found */
+/* The _r forms write the strings into our line. An entry too long for it is not used,
+ * with a log line rather than as if the user did not exist (glibc says ERANGE). */
+static int too_long(int r, const char *db, const char *who, unsigned long id)
+{
+	if (r != ERANGE)
+		return 0;
+	if (who)
+		log_msg(LOG_WARNING, "The %s entry of '%s' is longer than %d bytes: not used", db,
+			who, DB_PWDB_LINE_MAX);
+	else
+		log_msg(LOG_WARNING, "The %s entry of id %lu is longer than %d bytes: not used", db,
+			id, DB_PWDB_LINE_MAX);
+	return 1;
+}
+
 static int copy_pw(struct pwdb_pw *pw, int r, const struct passwd *p)
 {
 	if (r != 0 || !p)
@@ -326,6 +342,7 @@ int pwdb_getpwnam(const char *name, struct pwdb_pw *pw)
 {
 	struct passwd p, *res = NULL;
 	int r = getpwnam_r(name, &p, pw->line, sizeof(pw->line), &res);
+	(void)too_long(r, "passwd", name, 0);
 	return copy_pw(pw, r, res);
 }
 
@@ -333,6 +350,7 @@ int pwdb_getpwuid(uid_t uid, struct pwdb_pw *pw)
 {
 	struct passwd p, *res = NULL;
 	int r = getpwuid_r(uid, &p, pw->line, sizeof(pw->line), &res);
+	(void)too_long(r, "passwd", NULL, (unsigned long)uid);
 	return copy_pw(pw, r, res);
 }
 
@@ -362,8 +380,10 @@ int pwdb_getgrgid(gid_t gid, struct pwdb_gr *gr)
 int pwdb_getspnam(const char *name, struct pwdb_sp *sp)
 {
 	struct spwd s, *res = NULL;
+	int r = getspnam_r(name, &s, sp->line, sizeof(sp->line), &res);
 
-	if (getspnam_r(name, &s, sp->line, sizeof(sp->line), &res) != 0 || !res ||
+	(void)too_long(r, "shadow", name, 0);
+	if (r != 0 || !res ||
 	    !res->sp_namp || !res->sp_pwdp) {
 		wipe(sp->line, sizeof(sp->line));
 		return 0;
