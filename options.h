@@ -194,6 +194,15 @@
 #ifndef DB_LOG_JOURNAL
 #define DB_LOG_JOURNAL       1
 #endif
+/* Local time (the C library's time-zone code: TZ, /etc/localtime): the date of -E log
+ * lines, and authorized_keys' expiry-time without a final Z (OpenSSH reads it as local
+ * time). Off (MINIMAL), -E lines are dated in UTC, as syslog lines always are, and an
+ * expiry-time without Z makes its key line unusable (fail closed; "YYYYMMDD[HHMM[SS]]Z"
+ * works). MINIMAL static file: 161,784 -> 153,568 bytes (musl -6,637: __tz, mktime,
+ * __secs_to_tm and their helpers; ours +436). UTC dates are common/civil.c in every build. */
+#ifndef DB_LOCALTIME
+#define DB_LOCALTIME         DB_FULL
+#endif
 /* systemd socket activation with Accept=no (sd_listen_fds(3)): LISTEN_PID and
  * LISTEN_FDS name listening sockets from fd 3 that the server uses instead of -p.
  * About 970 bytes of the static binary (svr-listen.o). */

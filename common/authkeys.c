@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "buf.h"
+#include "civil.h"
 #include "crypto.h"
 #include "err.h"
 #include "key.h"
@@ -324,8 +325,6 @@ int authkeys_parse_time(const char *s, int64_t *t)
 {
 	size_t n = strlen(s);
 	int utc = 0, y, mo, d, h = 0, mi = 0, sec = 0;
-	struct tm tm;
-	time_t r;
 
 	if (n && (s[n - 1] == 'Z' || s[n - 1] == 'z')) {
 		utc = 1;
@@ -337,6 +336,14 @@ int authkeys_parse_time(const char *s, int64_t *t)
 		return ERR_FORMAT;
 	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
 		return ERR_FORMAT;
+	if (utc) {
+		*t = ((civil_days(y, mo, d) * 24 + h) * 60 + mi) * 60 + sec;
+		return 0;
+	}
+#if DB_LOCALTIME
+	struct tm tm;
+	time_t r;
+
 	memset(&tm, 0, sizeof(tm));
 	tm.tm_year = y - 1900;
 	tm.tm_mon = mo - 1;
@@ -345,11 +352,14 @@ int authkeys_parse_time(const char *s, int64_t *t)
 	tm.tm_min = mi;
 	tm.tm_sec = sec;
 	tm.tm_isdst = -1;
-	r = utc ? timegm(&tm) : mktime(&tm);
+	r = mktime(&tm);
 	if (r == (time_t)-1)
 		return ERR_FORMAT;
 	*t = (int64_t)r;
 	return 0;
+#else
+	return ERR_UNSUPPORTED; /* local time is not built in: the Z form only */
+#endif
 }
 
 /* Options up to the first unquoted blank; *pp is left on that blank. */

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "civil.h"
 #include "fmt.h"
 #include "safetext.h"
 
@@ -67,8 +68,7 @@ static void syslog_line(int prio, const char *line)
 	struct tm tm;
 	int n;
 
-	if (!gmtime_r(&now, &tm))
-		return;
+	civil_utc((int64_t)now, &tm);
 	if (!(prio & LOG_FACMASK))
 		prio |= LOG_AUTHPRIV;
 	n = snprintf(out, sizeof(out), "<%d>%s %2d %02d:%02d:%02d %s[%d]: %s", prio,
@@ -138,7 +138,11 @@ void log_vmsg(int prio, const char *fmt, va_list ap)
 				/* syslog's own stamp, so that fail2ban and people read both alike */
 				time_t now = time(NULL);
 				struct tm tm;
+#if DB_LOCALTIME
 				if (localtime_r(&now, &tm)) /* "%b %d %H:%M:%S " */
+#else
+				civil_utc((int64_t)now, &tm); /* UTC, as syslog's */
+#endif
 					snprintf(stamp, sizeof(stamp), "%s %02d %02d:%02d:%02d ",
 						 log_month(tm.tm_mon), tm.tm_mday, tm.tm_hour,
 						 tm.tm_min, tm.tm_sec);

@@ -175,3 +175,32 @@ def test_minimal_forwarding_key_options(minsrv, muser):
                         'no-agent-forwarding,no-port-forwarding,no-X11-forwarding')
     rc, out = ssh(minsrv.port, muser)
     assert rc == 0 and "minimal-" + muser.name in out, out + minsrv.log()
+
+
+def test_minimal_expiry_time_utc_only(minsrv, muser):
+    """Without local time (DB_LOCALTIME off in MINIMAL) expiry-time takes the Z form only:
+    a local date makes its key line unusable (fail closed), the UTC one logs in."""
+    with open(muser.key + ".pub") as f:
+        pub = f.read()
+    muser.authorize(pub, options='expiry-time="20991231"')
+    rc, out = ssh(minsrv.port, muser)
+    assert rc != 0 and "minimal-" not in out, out
+    muser.authorize(pub, options='expiry-time="20991231Z"')
+    rc, out = ssh(minsrv.port, muser)
+    assert rc == 0 and "minimal-" + muser.name in out, out + minsrv.log()
+    muser.authorize(pub, options='expiry-time="20000101Z"')
+    rc, out = ssh(minsrv.port, muser)
+    assert rc != 0 and "minimal-" not in out, out
+    assert "has expired" in minsrv.log()
+
+
+def test_minimal_log_dates_in_utc(minsrv, muser):
+    """-E lines carry syslog's date, in UTC here (as the syslog lines are)."""
+    import datetime
+    before = datetime.datetime.now(datetime.timezone.utc)
+    rc, out = ssh(minsrv.port, muser)
+    after = datetime.datetime.now(datetime.timezone.utc)
+    assert rc == 0, out
+    line = [ln for ln in minsrv.log().splitlines() if "Child connection from" in ln][-1]
+    stamps = {t.strftime("%b %d %H:%M") for t in (before, after)}
+    assert line[:12] in stamps, (line, stamps)
