@@ -320,7 +320,8 @@ int fmt_parse_whole(const char *s, unsigned base, unsigned long long max,
 #if DB_OWN_PRINTF
 /* The C library's printf family over fmt_vsnprintf (the static build): musl's own
  * vfprintf, and the floating point it carries, then stay out of the binary. Output to a
- * FILE or a descriptor is formatted whole first, on the stack when short. */
+ * descriptor is formatted whole first, on the stack when short. No fprintf: the suite
+ * has no stdio stream (fdio.h), and naming one would link musl's FILE code. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -373,18 +374,6 @@ out:
 	return len;
 }
 
-int vfprintf(FILE *restrict f, const char *restrict fmt, va_list ap)
-{
-	char small[512], *p;
-	int len = fmt_whole(small, sizeof small, &p, fmt, ap);
-
-	if (len > 0 && fwrite(p, 1, (size_t)len, f) != (size_t)len)
-		len = -1;
-	if (p != small)
-		free(p);
-	return len;
-}
-
 int vdprintf(int fd, const char *restrict fmt, va_list ap)
 {
 	char small[512], *p;
@@ -425,11 +414,6 @@ int sprintf(char *restrict buf, const char *restrict fmt, ...)
 int asprintf(char **strp, const char *fmt, ...)
 {
 	FMT_VARIADIC(vasprintf(strp, fmt, ap));
-}
-
-int fprintf(FILE *restrict f, const char *restrict fmt, ...)
-{
-	FMT_VARIADIC(vfprintf(f, fmt, ap));
 }
 
 int dprintf(int fd, const char *restrict fmt, ...)
