@@ -19,7 +19,6 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -321,20 +320,29 @@ static struct child *victim_of(const char *addr)
 #if DB_REEXEC
 /* This binary again, with the daemon's own command line and --connection FD,PIPE,PEER,
  * so that the connection gets a fresh address-space layout. Spawned straight from the
- * listener (posix_spawn: a vfork-like clone that only runs the C library's spawn code
- * until the exec; no copy of the listener's page tables, no copy-on-write faults in
- * either process, no forked image holding a copy of the host keys) rather than forked
- * and then executed: fork, its faults and the image's teardown at exec were a third of
- * a connection's set-up CPU.
- * Every descriptor of the listener is close-on-exec; a dup2 of a descriptor onto itself
- * clears the flag (POSIX.1-2024 posix_spawn_file_actions_adddup2), so these three are
- * the new process's only ones beside 0-2. The pid, or -1 when it could not be done (the
- * connection then runs in a fork of the listener, as without DB_REEXEC). */
+ * listener with vfork (the child borrows the listener's memory and runs only the few
+ * system calls below until the exec: no copy of the listener's page tables, no
+ * copy-on-write faults in either process, no forked image holding a copy of the host
+ * keys) rather than forked and then executed: fork, its faults and the image's teardown
+ * at exec were a third of a connection's set-up CPU. musl's posix_spawn does the same
+ * with a clone of its own, at 1.9 kB of the static binary.
+ * Every descriptor of the listener is close-on-exec: the child clears the flag on these
+ * three, the new process's only ones beside 0-2. Signals stay blocked from before the
+ * vfork until the child has set the listener's handled ones back to their defaults, so
+ * that no handler of the listener runs on the memory the two share (sigaction to
+ * SIG_DFL, fcntl and execve only make system calls; errno, which they may set, is the
+ * listener's too, and nothing here reads it across the vfork). The pid, or -1 when it
+ * could not be done (the connection then runs in a fork of the listener, as without
+ * DB_REEXEC). */
+static volatile int reexec_errno;
+
 static pid_t reexec(int fd, const char *peer, int unauth_fd, int sfd)
 {
+	static const int handled[] = { SIGCHLD, SIGTERM, SIGINT };
 	const struct svr_opts *o = L.opts;
 	char spec[NI_MAXHOST + NI_MAXSERV + 48], *argv[256 + 5];
-	posix_spawn_file_actions_t fa;
+	struct sigaction dfl;
+	sigset_t all, old;
 	pid_t pid;
 	int i, n = 0, r;
 
@@ -348,14 +356,28 @@ static pid_t reexec(int fd, const char *peer, int unauth_fd, int sfd)
 	argv[n++] = "--hostkey-algs";
 	argv[n++] = L.algs;
 	argv[n] = NULL;
-	if ((r = posix_spawn_file_actions_init(&fa)))
-		goto out;
-	if (!(r = posix_spawn_file_actions_adddup2(&fa, fd, fd)) &&
-	    !(r = posix_spawn_file_actions_adddup2(&fa, unauth_fd, unauth_fd)) &&
-	    !(r = posix_spawn_file_actions_adddup2(&fa, sfd, sfd)))
-		r = posix_spawn(&pid, DB_REEXEC_PATH, &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-out:
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.sa_handler = SIG_DFL;
+	sigfillset(&all);
+	reexec_errno = 0;
+	sigprocmask(SIG_BLOCK, &all, &old);
+	pid = vfork();
+	if (pid == 0) {
+		for (i = 0; i < (int)(sizeof(handled) / sizeof(handled[0])); i++)
+			sigaction(handled[i], &dfl, NULL);
+		if (fcntl(fd, F_SETFD, 0) == 0 && fcntl(unauth_fd, F_SETFD, 0) == 0 &&
+		    fcntl(sfd, F_SETFD, 0) == 0) {
+			sigprocmask(SIG_SETMASK, &old, NULL);
+			execve(DB_REEXEC_PATH, argv, environ);
+		}
+		reexec_errno = errno ? errno : EINVAL;
+		_exit(127);
+	}
+	r = pid < 0 ? errno : reexec_errno;
+	if (pid > 0 && r) /* the child is gone already: reaped here, not as a connection */
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (r) {
 		log_msg(LOG_WARNING, "Cannot re-execute for a fresh layout (%s): running in a fork",
 		        strerror(r));
