@@ -190,9 +190,10 @@
 #endif
 /* stderr that is systemd's journal (JOURNAL_STREAM names it): log lines carry no
  * name or date of their own (the journal adds both) and a "<N>" priority. About 290
- * bytes of the static binary (log.o; the file itself did not grow a page). */
+ * bytes of the static binary (log.o; the file itself did not grow a page). Off in MINIMAL:
+ * lines to the journal then carry their own date too. */
 #ifndef DB_LOG_JOURNAL
-#define DB_LOG_JOURNAL       1
+#define DB_LOG_JOURNAL       DB_FULL
 #endif
 /* Local time (the C library's time-zone code: TZ, /etc/localtime): the date of -E log
  * lines, and authorized_keys' expiry-time without a final Z (OpenSSH reads it as local
@@ -205,9 +206,10 @@
 #endif
 /* systemd socket activation with Accept=no (sd_listen_fds(3)): LISTEN_PID and
  * LISTEN_FDS name listening sockets from fd 3 that the server uses instead of -p.
- * About 970 bytes of the static binary (svr-listen.o). */
+ * About 970 bytes of the static binary (svr-listen.o). Off in MINIMAL, which systemd
+ * starts as a daemon (-F) or per connection (Accept=yes with -i) instead. */
 #ifndef DB_SYSTEMD_SOCKETS
-#define DB_SYSTEMD_SOCKETS   1
+#define DB_SYSTEMD_SOCKETS   DB_FULL
 #endif
 /* Seconds from connect to successful authentication: an outer bound (OpenSSH's
  * LoginGraceTime 120; Dropbear's AUTH_TIMEOUT was 300). */
