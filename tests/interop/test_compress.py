@@ -17,14 +17,13 @@ import hashlib
 import os
 import random
 import re
-import signal
-import socket
 import subprocess
 import time
 
 import pytest
 
-from conftest import BIN, ROOT, free_port, make_key, public_line
+from conftest import BIN, ROOT, make_key, public_line
+from daemons import Daemon
 from users import can_create_users, throwaway_user
 
 PEERS = os.path.join(ROOT, "..", "shared", "peers")
@@ -71,69 +70,6 @@ LINES = b"".join(b"line %d of the small packets\n" % i for i in range(300))
 
 def run(args, timeout=120, **kw):
     return subprocess.run(args, capture_output=True, timeout=timeout, **kw)
-
-
-def wait_port(proc, port, timeout=10.0):
-    end = time.time() + timeout
-    while time.time() < end and proc.poll() is None:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return True
-        except OSError:
-            time.sleep(0.05)
-    return False
-
-
-def stop(proc):
-    if proc and proc.poll() is None:
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=5)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            pass
-    if proc:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            pass
-
-
-class Daemon:
-    """A server started in its own process group, logging to a file."""
-
-    def __init__(self, workdir, name):
-        self.dir = str(workdir)
-        self.log_path = os.path.join(self.dir, name + ".log")
-        self.proc = None
-        self.port = None
-
-    def start(self, argv_for_port):
-        for _ in range(3):
-            self.port = free_port()
-            self.logf = open(self.log_path, "ab")
-            self.proc = subprocess.Popen(argv_for_port(self.port), stdin=subprocess.DEVNULL,
-                                         stdout=self.logf, stderr=self.logf,
-                                         start_new_session=True)
-            if wait_port(self.proc, self.port):
-                return self
-            stop(self.proc)
-            self.logf.close()
-        pytest.fail("%s did not start:\n%s" % (self.log_path, self.log()))
-
-    def stop(self):
-        stop(self.proc)
-        self.logf.close()
-
-    def log(self):
-        try:
-            with open(self.log_path, "rb") as f:
-                return f.read().decode("utf-8", "replace")
-        except FileNotFoundError:
-            return ""
 
 
 @pytest.fixture(scope="module")
