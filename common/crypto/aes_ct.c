@@ -299,26 +299,33 @@ static void transpose(uint64_t q[8])
 }
 
 /* Byte r + 4c of block b goes to byte lane k = 2r + c/2 of word i = 4(c & 1) + b, so that
- * after the transposition it sits at bit 8k + i = 16r + 4c + b. */
+ * after the transposition it sits at bit 8k + i = 16r + 4c + b: word i interleaves the
+ * column at 4(c & 1) (even lanes) with the one 8 bytes on (odd lanes). */
+static uint64_t spread(const uint8_t *p)
+{
+	return (uint64_t)p[0] | (uint64_t)p[1] << 16 | (uint64_t)p[2] << 32 |
+	       (uint64_t)p[3] << 48;
+}
+
 static void pack(uint64_t q[8], const uint8_t in[64])
 {
-	memset(q, 0, 8 * sizeof q[0]);
-	for (unsigned b = 0; b < 4; b++)
-		for (unsigned c = 0; c < 4; c++)
-			for (unsigned r = 0; r < 4; r++)
-				q[4 * (c & 1) + b] |= (uint64_t)in[16 * b + 4 * c + r]
-						      << (8 * (2 * r + (c >> 1)));
+	for (unsigned i = 0; i < 8; i++) {
+		const uint8_t *p = in + 16 * (i & 3) + 4 * (i >> 2);
+		q[i] = spread(p) | spread(p + 8) << 8;
+	}
 	transpose(q);
 }
 
 static void unpack(uint8_t out[64], uint64_t q[8])
 {
 	transpose(q);
-	for (unsigned b = 0; b < 4; b++)
-		for (unsigned c = 0; c < 4; c++)
-			for (unsigned r = 0; r < 4; r++)
-				out[16 * b + 4 * c + r] = (uint8_t)(q[4 * (c & 1) + b] >>
-								    (8 * (2 * r + (c >> 1))));
+	for (unsigned i = 0; i < 8; i++) {
+		uint8_t *p = out + 16 * (i & 3) + 4 * (i >> 2);
+		for (unsigned r = 0; r < 4; r++) {
+			p[r] = (uint8_t)(q[i] >> 16 * r);
+			p[8 + r] = (uint8_t)(q[i] >> (16 * r + 8));
+		}
+	}
 }
 
 /* ---------------------------------------------------------------- cipher */

@@ -39,7 +39,7 @@ int aes_ct_cbc_decrypt(const uint8_t *key, size_t keylen, const uint8_t iv[16],
 /* GHASH: y = (y ^ block) * H for each 16-byte block of p (the last one zero-padded).
  * H and y as two big-endian halves of the block. */
 struct ghash_ct {
-	uint64_t hh, hl; /* H */
+	uint64_t hr[6];  /* H's low and high halves, their sum, the three bit-reversed */
 	uint64_t yh, yl; /* running value */
 };
 void ghash_ct_init(struct ghash_ct *g, const uint8_t h[16]);

@@ -41,26 +41,23 @@ static uint64_t rev64(uint64_t x)
 	return (x >> 32) | (x << 32);
 }
 
-/* Full 128-bit carry-less product: the high half is the low half of the product of the
- * bit-reversed operands, reversed (that gives bits 63..126) and shifted once more. */
-static void clmul(uint64_t x, uint64_t y, uint64_t *hi, uint64_t *lo)
+/* (yh, yl) = (yh, yl) * H in GF(2^128) modulo x^128 + x^7 + x^2 + x + 1; hr holds H's
+ * halves and their sum, then the same bit-reversed. Karatsuba: three 64x64 products,
+ * each one's high half the low half of the product of the bit-reversed operands,
+ * reversed (that gives bits 63..126) and shifted once more. */
+static void gf_mul(uint64_t *yh, uint64_t *yl, const uint64_t hr[6])
 {
-	*lo = clmul_lo(x, y);
-	*hi = rev64(clmul_lo(rev64(x), rev64(y))) >> 1;
-}
+	uint64_t x[3] = { *yl, *yh, *yl ^ *yh }, lo[3], hi[3];
+	uint64_t z0, z1, z2, z3;
 
-/* (yh, yl) = (yh, yl) * (hh, hl) in GF(2^128) modulo x^128 + x^7 + x^2 + x + 1. */
-static void gf_mul(uint64_t *yh, uint64_t *yl, uint64_t hh, uint64_t hl)
-{
-	uint64_t z0, z1, z2, z3, a1, a0, m1, m0;
-
-	/* Karatsuba: three 64x64 products */
-	clmul(*yl, hl, &a1, &a0);
-	clmul(*yh, hh, &z3, &z2);
-	clmul(*yl ^ *yh, hl ^ hh, &m1, &m0);
-	z0 = a0;
-	z1 = a1 ^ m0 ^ a0 ^ z2;
-	z2 ^= m1 ^ a1 ^ z3;
+	for (int i = 0; i < 3; i++) {
+		lo[i] = clmul_lo(x[i], hr[i]);
+		hi[i] = rev64(clmul_lo(rev64(x[i]), hr[3 + i])) >> 1;
+	}
+	z0 = lo[0];
+	z1 = hi[0] ^ lo[2] ^ lo[0] ^ lo[1];
+	z2 = lo[1] ^ hi[2] ^ hi[0] ^ hi[1];
+	z3 = hi[1];
 	/* the one-bit shift that puts x^k at bit 255 - k */
 	z3 = (z3 << 1) | (z2 >> 63);
 	z2 = (z2 << 1) | (z1 >> 63);
@@ -79,8 +76,11 @@ static void gf_mul(uint64_t *yh, uint64_t *yl, uint64_t hh, uint64_t hl)
 
 void ghash_ct_init(struct ghash_ct *g, const uint8_t h[16])
 {
-	g->hh = load_be64(h);
-	g->hl = load_be64(h + 8);
+	g->hr[0] = load_be64(h + 8);
+	g->hr[1] = load_be64(h);
+	g->hr[2] = g->hr[0] ^ g->hr[1];
+	for (int i = 0; i < 3; i++)
+		g->hr[3 + i] = rev64(g->hr[i]);
 	g->yh = g->yl = 0;
 }
 
@@ -93,7 +93,7 @@ void ghash_ct_update(struct ghash_ct *g, const uint8_t *p, size_t n)
 		memcpy(blk, p, m);
 		g->yh ^= load_be64(blk);
 		g->yl ^= load_be64(blk + 8);
-		gf_mul(&g->yh, &g->yl, g->hh, g->hl);
+		gf_mul(&g->yh, &g->yl, g->hr);
 		p += m;
 		n -= m;
 	}
