@@ -98,7 +98,7 @@
 #define DB_MAC_SHA2          DB_FULL /* hmac-sha2-256/512 and their -etm@openssh.com */
 #define DB_MAC_SHA1          0 /* hmac-sha1, hmac-sha1-etm@openssh.com: off */
 #define DB_COMPRESSION       DB_FULL /* zlib, zlib@openssh.com: links zlib, ~28 KB static */
-/* Fast paths beside libtomcrypt's portable code (common/crypto/): AES-CTR and AES-GCM
+/* Fast paths beside the portable code (common/crypto/): AES-CTR and AES-GCM
  * on AES-NI + PCLMULQDQ, SHA-256 on SHA-NI, ChaCha20 and Poly1305 on AVX2 (each chosen
  * once from CPUID, x86-64 only). Off in MINIMAL. (Poly1305 with 64-bit limbs was one;
  * it is now the portable code wherever __int128 exists, in every build:
@@ -109,7 +109,11 @@
  * chacha_avx2 always inlined and at -O2 (~1.3x faster): 2581 -> 2990 (+409).
  * Poly1305 four blocks at a time on AVX2 (poly1305_avx2.c) from 256 bytes on: +2.4 KB
  * counted (0.46 against 1.42 cycles/byte; chacha20-poly1305 downloads 1.22-1.27x the
- * throughput, 0.76x the server cycles/byte). */
+ * throughput, 0.76x the server cycles/byte). AES and GHASH without AES-NI (other CPUs,
+ * AES-192, this off) are ours in every build, bitsliced and constant time
+ * (crypto/aes_ct.c, ghash_ct.c; libtomcrypt's T-tables leaked through the cache): 2.3x
+ * the cycles of libtomcrypt's small-code AES-CTR, GCM as fast as its table-free GHASH
+ * (tests/bench/aes_portable.c), static binary 8 KB smaller. */
 #ifndef DB_FAST_CRYPTO
 #define DB_FAST_CRYPTO       DB_FULL
 #endif
