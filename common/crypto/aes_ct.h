@@ -10,11 +10,28 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct aes_ct_key {
 	uint64_t rk[15][8]; /* round keys, bitsliced and repeated for the four lanes */
 	unsigned rounds;    /* 10, 12 or 14 */
 };
+
+/* out = a ^ b over n bytes, eight at a time (out may be a or b). */
+static inline void aes_ct_xor(uint8_t *out, const uint8_t *a, const uint8_t *b, size_t n)
+{
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x, y;
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		x ^= y;
+		memcpy(out + i, &x, 8);
+	}
+	for (; i < n; i++)
+		out[i] = a[i] ^ b[i];
+}
 
 /* keylen 16, 24 or 32, else -1. */
 int aes_ct_setkey(struct aes_ct_key *k, const uint8_t *key, size_t keylen);

@@ -153,8 +153,7 @@ void aes_ct_gcm_crypt(const struct aes_ct_gcm *g, const uint8_t nonce[12], const
 		m = n < 64 - used ? n : 64 - used;
 		if (decrypt)
 			ghash_ct_update(&gh, in, m);
-		for (size_t i = 0; i < m; i++)
-			out[i] = in[i] ^ ks[used + i];
+		aes_ct_xor(out, in, ks + used, m);
 		if (!decrypt)
 			ghash_ct_update(&gh, out, m);
 		used += m;
