@@ -245,16 +245,14 @@ static const struct ltc_prng_descriptor our_prng_desc = {
 };
 /* What a build registers and lists follows options.h, so that section GC drops the rest:
  * SHA-1 serves ssh-rsa, hmac-sha1, group14-sha1 and known_hosts hashing; SHA-384 the
- * nistp384 keys and ECDH; AES its ciphers and encrypted openssh-key-v1 files. A minimal
- * build has none of them (-8,192 bytes of its file: aes 7.0 KB, sha1 1.3, sha384 0.5). */
+ * nistp384 keys and ECDH. A minimal build has neither (-1.8 KB: sha1 1.3, sha384 0.5).
+ * AES is not libtomcrypt's (crypto/aes_ct.c): nothing to register. */
 #define CRYPTO_SHA1   (DB_FULL || DB_KEY_RSA || DB_MAC_SHA1 || DB_KEX_DH_GROUP14_SHA1 || \
 		       DB_SIG_SSH_RSA)
 #define CRYPTO_SHA384 (DB_KEY_ECDSA || DB_KEX_ECDH)
-#define CRYPTO_AES    (DB_CIPHER_AES_GCM || DB_CIPHER_AES_CTR || DB_KEYFILE_TEXT)
 
 static prng_state our_prng_state;
 static int our_prng_idx = -1;
-static int aes_idx = -1;
 static int crypto_ready;
 
 int crypto_init(void)
@@ -274,10 +272,6 @@ int crypto_init(void)
 #endif
 #if CRYPTO_SHA384
 	if (register_hash(&sha384_desc) < 0)
-		return ERR_CRYPTO;
-#endif
-#if CRYPTO_AES
-	if ((aes_idx = register_cipher(&aes_desc)) < 0)
 		return ERR_CRYPTO;
 #endif
 	if ((our_prng_idx = register_prng(&our_prng_desc)) < 0)
@@ -548,23 +542,15 @@ int hmac_buf(enum hash_alg alg, const uint8_t *key, size_t keylen, const void *p
 
 /* ---------------------------------------------------------------- AES */
 
+/* Where AES-NI is not (other CPUs, AES-192, DB_FAST_CRYPTO off, crypto_fast_set(0)), the
+ * portable code of crypto/aes_ct.c: bitsliced, constant time, every key size. */
 static int aes_keylen_ok(size_t keylen)
 {
 	return keylen == 16 || keylen == 24 || keylen == 32;
 }
 
-static int aes_index(void)
-{
-	if (crypto_init() != 0)
-		return -1;
-	return aes_idx;
-}
-
-/* RFC 4344 section 4: the whole 16-byte block is one big-endian counter. ctrlen 0 in
- * the mode word means "the full block"; LTC_CTR_RFC3686 (increment before the first
- * block, 32-bit counter) must not be set. */
 #if DB_FAST_CRYPTO && defined(__x86_64__)
-/* AES-192 (aes192-ctr only) stays on the portable path. */
+/* AES-192 (aes192-ctr, aes192-cbc key files) stays on the portable path. */
 static int use_aesni(size_t keylen)
 {
 	return fast_enabled && keylen != 24 && aesni_available();
@@ -573,10 +559,6 @@ static int use_aesni(size_t keylen)
 
 int aes_ctr_init(struct aes_ctr *c, const uint8_t *key, size_t keylen, const uint8_t iv[16])
 {
-	int idx = aes_index();
-
-	if (idx < 0)
-		return ERR_CRYPTO;
 	if (!aes_keylen_ok(keylen))
 		return ERR_INVALID;
 	c->fast = 0;
@@ -586,8 +568,7 @@ int aes_ctr_init(struct aes_ctr *c, const uint8_t *key, size_t keylen, const uin
 		return 0;
 	}
 #endif
-	if (ctr_start(idx, iv, key, (int)keylen, 0, CTR_COUNTER_BIG_ENDIAN, &c->u.ctr) !=
-	    CRYPT_OK) {
+	if (aes_ct_ctr_init(&c->u.ct, key, keylen, iv) != 0) {
 		wipe(c, sizeof *c);
 		return ERR_CRYPTO;
 	}
@@ -604,22 +585,17 @@ int aes_ctr_crypt(struct aes_ctr *c, const uint8_t *in, uint8_t *out, size_t n)
 		return 0;
 	}
 #endif
-	return ctr_encrypt(in, out, n, &c->u.ctr) == CRYPT_OK ? 0 : ERR_CRYPTO;
+	aes_ct_ctr_crypt(&c->u.ct, in, out, n);
+	return 0;
 }
 
 void aes_ctr_free(struct aes_ctr *c)
 {
-	if (!c->fast)
-		(void)ctr_done(&c->u.ctr);
 	wipe(c, sizeof *c);
 }
 
 int aes_gcm_init(struct aes_gcm *c, const uint8_t *key, size_t keylen)
 {
-	int idx = aes_index();
-
-	if (idx < 0)
-		return ERR_CRYPTO;
 	if (!aes_keylen_ok(keylen))
 		return ERR_INVALID;
 	c->fast = 0;
@@ -629,52 +605,32 @@ int aes_gcm_init(struct aes_gcm *c, const uint8_t *key, size_t keylen)
 		return 0;
 	}
 #endif
-	if (gcm_init(&c->u.gcm, idx, key, (int)keylen) != CRYPT_OK) {
+	if (aes_ct_gcm_init(&c->u.ct, key, keylen) != 0) {
 		wipe(c, sizeof *c);
 		return ERR_CRYPTO;
 	}
 	return 0;
 }
 
-/* Shared by seal and open: one pass of libtomcrypt's GCM over n bytes. libtomcrypt
- * aborts on NULL pointers even for zero lengths, hence the dummy. */
-static int gcm_run(struct aes_gcm *c, const uint8_t nonce[12], const uint8_t *aad,
-		   size_t aadlen, const uint8_t *in, uint8_t *out, size_t n, uint8_t tag[16],
-		   int direction)
+/* Shared by seal and open: one GCM pass over n bytes. */
+static void gcm_run(struct aes_gcm *c, const uint8_t nonce[12], const uint8_t *aad,
+		    size_t aadlen, const uint8_t *in, uint8_t *out, size_t n, uint8_t tag[16],
+		    int decrypt)
 {
-	uint8_t dummy[1] = { 0 };
-	unsigned long taglen = 16;
-	uint8_t *pin = n ? (uint8_t *)(uintptr_t)in : dummy;
-	uint8_t *pout = n ? out : dummy;
-
 #if DB_FAST_CRYPTO && defined(__x86_64__)
 	if (c->fast) {
-		aesni_gcm_crypt(&c->u.ni, nonce, aad, aadlen, in, out, n, tag,
-				direction == GCM_DECRYPT);
-		return 0;
+		aesni_gcm_crypt(&c->u.ni, nonce, aad, aadlen, in, out, n, tag, decrypt);
+		return;
 	}
 #endif
-	if (gcm_reset(&c->u.gcm) != CRYPT_OK ||
-	    gcm_add_iv(&c->u.gcm, nonce, 12) != CRYPT_OK ||
-	    gcm_add_aad(&c->u.gcm, aadlen ? aad : dummy, aadlen) != CRYPT_OK)
-		return ERR_CRYPTO;
-	/* gcm_process(state, pt, ptlen, ct, direction): pt is the output when decrypting */
-	if (direction == GCM_ENCRYPT) {
-		if (gcm_process(&c->u.gcm, pin, n, pout, GCM_ENCRYPT) != CRYPT_OK)
-			return ERR_CRYPTO;
-	} else {
-		if (gcm_process(&c->u.gcm, pout, n, pin, GCM_DECRYPT) != CRYPT_OK)
-			return ERR_CRYPTO;
-	}
-	if (gcm_done(&c->u.gcm, tag, &taglen) != CRYPT_OK || taglen != 16)
-		return ERR_CRYPTO;
-	return 0;
+	aes_ct_gcm_crypt(&c->u.ct, nonce, aad, aadlen, in, out, n, tag, decrypt);
 }
 
 int aes_gcm_seal(struct aes_gcm *c, const uint8_t nonce[12], const uint8_t *aad, size_t aadlen,
 		 const uint8_t *in, uint8_t *out, size_t n, uint8_t tag[16])
 {
-	return gcm_run(c, nonce, aad, aadlen, in, out, n, tag, GCM_ENCRYPT);
+	gcm_run(c, nonce, aad, aadlen, in, out, n, tag, 0);
+	return 0;
 }
 
 /* Decrypts into out while GHASH runs over the ciphertext (one pass), then compares the
@@ -684,12 +640,13 @@ int aes_gcm_open(struct aes_gcm *c, const uint8_t nonce[12], const uint8_t *aad,
 		 const uint8_t *in, uint8_t *out, size_t n, const uint8_t tag[16])
 {
 	uint8_t calc[16];
-	int err = gcm_run(c, nonce, aad, aadlen, in, out, n, calc, GCM_DECRYPT);
+	int err = 0;
 
-	if (err == 0 && !ct_memeq(calc, tag, 16))
+	gcm_run(c, nonce, aad, aadlen, in, out, n, calc, 1);
+	if (!ct_memeq(calc, tag, 16)) {
 		err = ERR_BADSIG;
-	if (err)
 		wipe(out, n);
+	}
 	wipe(calc, sizeof calc);
 	return err;
 }
@@ -697,6 +654,15 @@ int aes_gcm_open(struct aes_gcm *c, const uint8_t nonce[12], const uint8_t *aad,
 void aes_gcm_free(struct aes_gcm *c)
 {
 	wipe(c, sizeof *c);
+}
+
+/* Key files only, so always the portable code: no speed to gain. */
+int aes_cbc_decrypt(const uint8_t *key, size_t keylen, const uint8_t iv[16], const uint8_t *in,
+		    uint8_t *out, size_t n)
+{
+	if (!aes_keylen_ok(keylen) || n % 16)
+		return ERR_INVALID;
+	return aes_ct_cbc_decrypt(key, keylen, iv, in, out, n) == 0 ? 0 : ERR_CRYPTO;
 }
 
 /* ---------------------------------------------------------------- ChaCha20, Poly1305 */

@@ -3,8 +3,8 @@
  * context that held key material is wiped by its *_free / *_final.
  *
  * crypto_init() must be called once before anything else here (idempotent): it
- * registers libtommath as libtomcrypt's bignum back end, and the hashes, AES and our
- * random source with libtomcrypt. */
+ * registers libtommath as libtomcrypt's bignum back end, and the hashes and our random
+ * source with libtomcrypt. AES and GCM are our own (crypto/aes_ct.h, crypto/aesni.h). */
 #ifndef CRYPTO_H
 #define CRYPTO_H
 
@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <tomcrypt.h>
 
+#include "crypto/aes_ct.h"
 #include "crypto/aesni.h"
 
 int crypto_init(void);
@@ -77,9 +78,9 @@ int hmac_buf(enum hash_alg alg, const uint8_t *key, size_t keylen, const void *p
 
 /* ---- AES-CTR (RFC 4344): the 16-byte counter block is incremented big-endian. */
 struct aes_ctr {
-	int fast; /* 1: ni below, 0: ctr (libtomcrypt) */
+	int fast; /* 1: ni below, 0: ct (the portable constant-time code) */
 	union {
-		symmetric_CTR ctr;
+		struct aes_ct_ctr ct;
 		struct aesni_ctr ni;
 	} u;
 };
@@ -91,7 +92,7 @@ void aes_ctr_free(struct aes_ctr *c);
 struct aes_gcm {
 	int fast;
 	union {
-		gcm_state gcm;
+		struct aes_ct_gcm ct;
 		struct aesni_gcm ni;
 	} u;
 };
@@ -104,6 +105,11 @@ int aes_gcm_seal(struct aes_gcm *c, const uint8_t nonce[12], const uint8_t *aad,
 int aes_gcm_open(struct aes_gcm *c, const uint8_t nonce[12], const uint8_t *aad, size_t aadlen,
 		 const uint8_t *in, uint8_t *out, size_t n, const uint8_t tag[16]);
 void aes_gcm_free(struct aes_gcm *c);
+
+/* ---- AES-CBC decryption (encrypted OpenSSH key files only): n a multiple of 16, in ==
+ * out allowed. */
+int aes_cbc_decrypt(const uint8_t *key, size_t keylen, const uint8_t iv[16], const uint8_t *in,
+		    uint8_t *out, size_t n);
 
 /* ---- ChaCha20 in the original (D. J. Bernstein) layout that OpenSSH's
  * chacha20-poly1305@openssh.com uses: 256-bit key, 64-bit nonce, 64-bit block counter. */

@@ -75,21 +75,6 @@ static int str_is(const uint8_t *p, size_t n, const char *s)
 
 /* ---------------------------------------------------------------- symmetric layer */
 
-/* CBC is in no crypto.h wrapper (the transport has no use for it): libtomcrypt's own. */
-static int cbc_decrypt_all(const uint8_t *key, size_t keylen, const uint8_t *iv,
-			   const uint8_t *in, uint8_t *out, size_t n)
-{
-	symmetric_CBC cbc;
-	int idx = find_cipher("aes"), r = ERR_CRYPTO;
-	if (idx >= 0 && cbc_start(idx, iv, key, (int)keylen, 0, &cbc) == CRYPT_OK) {
-		if (cbc_decrypt(in, out, n, &cbc) == CRYPT_OK)
-			r = 0;
-		cbc_done(&cbc);
-	}
-	wipe(&cbc, sizeof(cbc));
-	return r;
-}
-
 /* OpenSSH's chacha20-poly1305@openssh.com with sequence number 0 and no length field
  * (PROTOCOL.chacha20poly1305): the Poly1305 key is the first 32 bytes of block 0 of the
  * first key's stream, the data is XORed with the stream from block 1, the tag covers the
@@ -139,7 +124,7 @@ static int crypt_section(const struct kcipher *c, int enc, const uint8_t *keyiv,
 		aes_ctr_free(&ctr);
 		return r;
 	case MODE_CBC:
-		return enc ? ERR_UNSUPPORTED : cbc_decrypt_all(keyiv, c->keylen, iv, in, out, n);
+		return enc ? ERR_UNSUPPORTED : aes_cbc_decrypt(keyiv, c->keylen, iv, in, out, n);
 	case MODE_GCM:
 		/* OpenSSH's first invocation uses the 12-byte IV as is, with no AAD */
 		if ((r = aes_gcm_init(&gcm, keyiv, c->keylen)) != 0)

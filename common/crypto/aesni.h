@@ -2,7 +2,7 @@
  * whole 16-byte block is one big-endian counter) and GCM (NIST SP 800-38D, 12-byte
  * nonce, 16-byte tag) with GHASH on PCLMULQDQ. crypto.c picks these when
  * aesni_available() says the CPU has AES-NI, PCLMULQDQ, SSSE3 and SSE4.1 (checked once,
- * by CPUID), and libtomcrypt's portable code otherwise, for AES-192, on other
+ * by CPUID), and our portable constant-time code (aes_ct.h) otherwise, for AES-192, on other
  * architectures and with DB_FAST_CRYPTO off. Same results, bit for bit: the unit tests
  * run every vector through both and compare them on random inputs.
  * The structures hold only bytes, so they need no special alignment. */

@@ -158,6 +158,18 @@ def test_cat_50mb_both_ways(srv, ssh, user, tmp_path):
     assert hashlib.sha256(r.stdout).hexdigest() == hashlib.sha256(data).hexdigest()
 
 
+@pytest.mark.parametrize("cipher", ["aes128-ctr", "aes192-ctr", "aes256-ctr",
+                                    "aes128-gcm@openssh.com", "aes256-gcm@openssh.com"])
+def test_cat_each_aes_cipher(srv, ssh, user, cipher):
+    # 3 MB both ways through each AES cipher: many packets, both directions, keystream
+    # and GHASH across packet boundaries (AES-NI, or the portable code on a CPU
+    # without it or in a build with DB_FAST_CRYPTO=0; aes192 is always portable)
+    data = os.urandom(3 * 1024 * 1024 + 5)
+    r = ssh.run(srv.port, user, "cat", input=data, opts=["-c", cipher], timeout=120)
+    assert r.returncode == 0, r.err[-2000:]
+    assert hashlib.sha256(r.stdout).digest() == hashlib.sha256(data).digest()
+
+
 def test_rekey_during_transfer(srv, ssh, user):
     # a key exchange every MB while data flows both ways: channel output waits for it
     data = os.urandom(12 * 1024 * 1024)

@@ -845,7 +845,8 @@ static void test_rand_ltc_prng(void)
 	}
 }
 
-/* The same hash, HMAC, AES, ChaCha20 and Poly1305 vectors again on libtomcrypt's portable code, with the
+/* The same hash, HMAC, AES, ChaCha20 and Poly1305 vectors again on the portable code (AES
+ * and GCM: ours, crypto/aes_ct.c and ghash_ct.c; the rest libtomcrypt's), with the
  * fast paths (crypto/aesni.c, sha256ni.c, chacha_avx2.c) switched off; main() has already run
  * them with the fast paths on. (Poly1305 has no switch: crypto/poly1305_64.c is the
  * portable code wherever __int128 exists; test_crypto_fast.c runs libtomcrypt's too.) */

@@ -1,5 +1,6 @@
 /* The fast paths (common/crypto/: AES-NI CTR, AES-NI/PCLMULQDQ GCM, SHA-NI SHA-256)
- * against libtomcrypt's portable code on random keys, counters, lengths and buffer offsets: CTR fed in random
+ * against the portable code (AES: ours, crypto/aes_ct.c; SHA-256: libtomcrypt's) on random
+ * keys, counters, lengths and buffer offsets: CTR fed in random
  * pieces (partial blocks carried between calls), counters placed just below a 32-, 64-
  * and 128-bit wrap, GCM with and without AAD, in place and not, with a forged tag
  * rejected by both; SHA-256 and HMAC-SHA2-256 over random lengths fed in random pieces,
