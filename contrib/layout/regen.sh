@@ -38,8 +38,9 @@ fi
 role() {
 	for f in "$1"/cg.*; do
 		r=listener
-		grep -Eq '^c?fn=.* (signer_helper|serve_loop)$' "$f" && r=signer
-		grep -q '^c\?fn=.* svr_conn_run$' "$f" && [ $r = listener ] && r=conn
+		# (LTO may make a function file-local: "serve_loop.lto_priv.0")
+		grep -Eq '^c?fn=.* (signer_helper|serve_loop)(\.lto_priv\.[0-9]+)?$' "$f" && r=signer
+		grep -Eq '^c?fn=.* svr_conn_run(\.lto_priv\.[0-9]+)?$' "$f" && [ $r = listener ] && r=conn
 		[ $r = "$2" ] && echo "$f"
 	done
 	true
