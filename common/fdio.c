@@ -8,6 +8,7 @@
 void fdin_init(struct fdin *r, int fd)
 {
 	r->fd = fd;
+	r->err = 0;
 	r->pos = r->len = 0;
 }
 
@@ -20,6 +21,7 @@ int fdin_fill(struct fdin *r)
 	while (n < 0 && errno == EINTR);
 	r->pos = 0;
 	r->len = n > 0 ? (unsigned)n : 0;
+	r->err |= n < 0;
 	return r->len ? r->b[r->pos++] : -1;
 }
 

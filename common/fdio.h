@@ -8,7 +8,7 @@
 #include <stddef.h>
 
 struct fdin {
-	int fd;
+	int fd, err; /* err: a read failed (not just the end of the file) */
 	unsigned pos, len;
 	unsigned char b[512];
 };

@@ -22,6 +22,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fdio.h"
 #include "pwdb.h"
 #include "util.h"
 
@@ -37,63 +38,40 @@
 #define PWDB_GROUP "/etc/group"
 #define PWDB_SHADOW "/etc/shadow"
 
-/* A file read through a small buffer: the files are read once, front to back. */
-struct rd {
-	int fd, err;
-	size_t pos, len;
-	char buf[1024];
-};
-
-static int rd_open(struct rd *r, const char *path)
+/* The files are read once, front to back, through fdio's buffer. */
+static int rd_open(struct fdin *r, const char *path)
 {
-	r->pos = r->len = 0;
-	r->err = 0;
+	int fd;
+
 	do
-		r->fd = open(path, O_RDONLY | O_CLOEXEC);
-	while (r->fd < 0 && errno == EINTR);
-	return r->fd >= 0 ? 0 : -1;
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	while (fd < 0 && errno == EINTR);
+	fdin_init(r, fd);
+	return fd >= 0 ? 0 : -1;
 }
 
 /* shadow's bytes (other users' hashes) pass through the buffer: wiped for every file */
-static void rd_close(struct rd *r)
+static void rd_close(struct fdin *r)
 {
 	int e = errno;
 
 	close(r->fd);
-	wipe(r->buf, sizeof(r->buf));
+	wipe(r->b, sizeof(r->b));
 	errno = e;
-}
-
-static int rd_getc(struct rd *r)
-{
-	ssize_t n;
-
-	if (r->pos == r->len) {
-		do
-			n = read(r->fd, r->buf, sizeof(r->buf));
-		while (n < 0 && errno == EINTR);
-		if (n <= 0) {
-			r->err = n < 0;
-			return -1;
-		}
-		r->pos = 0;
-		r->len = (size_t)n;
-	}
-	return (unsigned char)r->buf[r->pos++];
 }
 
 /* One line without its '\n' into line[cap]; with stop (a group line's members), only up
  * to the third ':' is kept and each member is compared with stop as it goes by
  * (*member set when one equals it). 1: a line, 0: one to skip (too long, a NUL byte),
  * -1: the end of the file. */
-static int rd_line(struct rd *r, char *line, size_t cap, const char *stop, int *member)
+static int rd_line(struct fdin *r, char *line, size_t cap, const char *stop, int *member)
 {
 	size_t n = 0, m = 0;
 	int c, ok = 1, colons = 0, same = 1, lead = 1;
 
-	if ((c = rd_getc(r)) < 0)
+	if ((c = fdin_getc(r)) < 0)
 		return -1;
-	for (;; c = rd_getc(r)) {
+	for (;; c = fdin_getc(r)) {
 		if (c < 0 || c == '\n' || (stop && colons == 3 && c == ',')) {
 			if (stop && colons == 3 && same && m && !stop[m])
 				*member = 1;
@@ -171,7 +149,7 @@ static int parse_num(const char *s, long *v)
 
 int pwdb_file_pw(const char *path, const char *name, uid_t uid, struct pwdb_pw *pw)
 {
-	struct rd r;
+	struct fdin r;
 	char *f[7];
 	uint32_t u, g;
 	int k, found = 0;
@@ -198,7 +176,7 @@ int pwdb_file_pw(const char *path, const char *name, uid_t uid, struct pwdb_pw *
 
 int pwdb_file_gr(const char *path, const char *name, gid_t gid, struct pwdb_gr *gr)
 {
-	struct rd r;
+	struct fdin r;
 	char *f[4];
 	uint32_t g;
 	int k, found = 0, member;
@@ -220,7 +198,7 @@ int pwdb_file_gr(const char *path, const char *name, gid_t gid, struct pwdb_gr *
 
 int pwdb_file_sp(const char *path, const char *name, struct pwdb_sp *sp)
 {
-	struct rd r;
+	struct fdin r;
 	char *f[9];
 	long v;
 	int k, i, found = 0;
@@ -249,7 +227,7 @@ long pwdb_file_grouplist(const char *path, const char *user, gid_t base, gid_t *
                          size_t max)
 {
 	char head[DB_PWDB_LINE_MAX], *f[4];
-	struct rd r;
+	struct fdin r;
 	size_t n = 0, i;
 	uint32_t id;
 	int k, member;
