@@ -247,7 +247,8 @@ $(shell { [ "$$(cat $(LAYOUT_STAMP) 2>/dev/null)" = '$(LAYOUT)' ] || \
 	printf '%s\n' '$(LAYOUT)' >$(LAYOUT_STAMP); })
 $(BUILD)/layout.ld: $(LAYOUT) contrib/layout/rodata-first.ld $(LAYOUT_STAMP)
 	@mkdir -p $(dir $@)
-	{ $(if $(LAYOUT),sed 's/^INSERT AFTER \.rodata;$$/INSERT AFTER .relr.dyn;/' $(LAYOUT) &&) \
+	{ $(if $(LAYOUT),sed -e '/^  \. = ALIGN(CONSTANT (MAXPAGESIZE));$$/d' \
+		-e 's/^INSERT BEFORE \.rodata;$$/INSERT AFTER .relr.dyn;/' $(LAYOUT) &&) \
 		cat contrib/layout/rodata-first.ld; } >$@.tmp && mv $@.tmp $@
 $(BUILD)/dropbearmulti: $(OBJS) $(DEPS) $(LINK_DEPS) $(FLAGS_STAMP) $(LAYOUT_LD)
 	$(CC) $(CFLAGS) -o $@ $(OBJS) $(LDFLAGS) $(DYN_LDFLAGS) $(BIN_LIBS)

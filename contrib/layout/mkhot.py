@@ -356,12 +356,18 @@ def main():
                     f.write("    %s\n" % ln)
             f.write("  }\n}\nINSERT AFTER .text;\n")
         for name, secs_ in ((".rodata", rodata), (".bss", bss)):
+            # .rodata.hot first in its segment, on a page of its own: a fault-around
+            # window starts there, and the hot data does not straddle two (after
+            # .rodata it had: 64 kB more of every process's RSS in the dynamic build).
+            # The static builds' layout.ld drops the ALIGN (the Makefile's sed).
             f.write("\n/* %s of the files above: %d sections, %d bytes */\n"
-                    "SECTIONS\n{\n  %s.hot :\n  {\n" % (name, len(secs_),
-                                                        sum(x[1] for x in secs_), name))
+                    "SECTIONS\n{\n%s  %s.hot :\n  {\n" % (
+                        name, len(secs_), sum(x[1] for x in secs_),
+                        "  . = ALIGN(CONSTANT (MAXPAGESIZE));\n" if name == ".rodata" else "",
+                        name))
             for ln in lines(secs_, done):
                 f.write("    %s\n" % ln)
-            f.write("  }\n}\nINSERT %s %s;\n" % ("AFTER" if name == ".rodata" else "BEFORE", name))
+            f.write("  }\n}\nINSERT BEFORE %s;\n" % name)
     for label, new in groups:
         print("%-12s %4d sections %7d bytes" % (label, len(new), sum(s[1] for s in new)))
 
