@@ -136,9 +136,10 @@
  * builds (the Makefile passes -DDB_STATIC_MUSL=1), where musl's readers and its nscd
  * client stay out of the file. The dynamic (glibc) build keeps the C library's, which
  * honour NSS (nsswitch.conf: LDAP, systemd's users, ...); the static binary sees only
- * the files, as musl's did. make size: static 436,816 -> 428,624 bytes (musl -9,111:
- * getpw_a, getgr_a, getgrouplist, getspnam_r, nscd_query, getline, ...; ours +2,534),
- * MINIMAL 174,576 -> 166,384 (musl -9,357, ours +2,690). */
+ * the files (musl's readers asked nscd too, which few musl systems run). make size:
+ * static 436,816 -> 428,624 bytes (musl -9,111: getpw_a, getgr_a, getgrouplist,
+ * getspnam_r, nscd_query, getline, ...; ours +2,534), MINIMAL 174,576 -> 166,384 (musl
+ * -9,357, ours +2,690). */
 #ifndef DB_STATIC_MUSL
 #define DB_STATIC_MUSL       0
 #endif
@@ -181,9 +182,10 @@
  * listener's pipe passed by a hidden option) instead of running in a plain fork of the
  * daemon: a fresh address-space layout per connection, so that a peer that crashes its
  * connection and retries learns nothing about the next one's (Dropbear does the same).
- * The listener spawns it (posix_spawn, no fork of its own image): +2 kB static, and an
- * exec per connection, about 2 ms of CPU here (100,000 connections: tests/soak/soak.py);
- * 0 runs each connection in a plain fork instead. */
+ * The listener spawns it (vfork and execve, no copy of its own image; musl's posix_spawn
+ * cost 1.9 kB more of the static binary), and an exec per connection, about 2 ms of
+ * CPU here (100,000 connections: tests/soak/soak.py); 0 runs each connection in a
+ * plain fork instead. */
 #ifndef DB_REEXEC
 #define DB_REEXEC            1
 #endif
