@@ -422,6 +422,14 @@
 #ifndef DB_OWN_RESOLVER
 #define DB_OWN_RESOLVER       DB_STATIC_MUSL
 #endif
+/* Its limits: nameserver lines used (musl's and glibc's MAXNS), addresses kept per
+ * name (musl's), the longest hosts / resolv.conf line read (a longer one is skipped
+ * whole: a truncated line could be misread), and the bytes of a UDP reply read (512
+ * without EDNS, which we do not ask for). */
+#define DNS_MAXNS            3
+#define DNS_MAXADDRS         48
+#define DNS_LINE_MAX         512
+#define DNS_REPLY_MAX        768
 /* Unix-domain socket forwarding (OpenSSH's PROTOCOL 2.4): the server's
  * direct-streamlocal@openssh.com and streamlocal-forward@openssh.com
  * (server/svr-streamlocal.c) and dbclient's -L / -R with socket paths. Costs 3.6 KB of

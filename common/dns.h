@@ -12,11 +12,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DNS_MAXNS     3   /* nameserver lines used, as musl and glibc (MAXNS) */
-#define DNS_MAXADDRS  48  /* addresses kept per name, as musl */
-#define DNS_LINE_MAX  512 /* longer lines of hosts / resolv.conf are skipped whole */
+#include "options.h" /* DNS_MAXNS, DNS_MAXADDRS, DNS_LINE_MAX, DNS_REPLY_MAX */
+
 #define DNS_QUERY_MAX 280 /* header, a name of at most 255 bytes, type and class */
-#define DNS_REPLY_MAX 768 /* the part of a UDP reply read (512 without EDNS) */
 
 struct dns_addr {
 	int family;          /* AF_INET or AF_INET6 */

@@ -37,17 +37,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t n, cn = 0, i;
 		int zr;
 
-		if (c < 200) {
-			n = c;
-			if (n > size - pos)
-				n = size - pos;
-			pkt = realloc(pkt, n ? n : 1);
-			if (!pkt)
-				abort();
-			memcpy(pkt, data + pos, n);
-			pos += n;
-		} else if (c < 250) {
-			n = (size_t)(c - 200) * 256 + (pos < size ? data[pos++] : 0);
+		if (c < 250) { /* the next n bytes of the input: n = c, or 256 * (c - 200) + one more */
+			n = c < 200 ? c : (size_t)(c - 200) * 256 + (pos < size ? data[pos++] : 0);
 			if (n > size - pos)
 				n = size - pos;
 			pkt = realloc(pkt, n ? n : 1);

@@ -73,3 +73,17 @@ class Daemon:
                 return f.read().decode("utf-8", "replace")
         except FileNotFoundError:
             return ""
+
+
+def openssh_ed25519(ossh, directory):
+    """An ed25519 key made by OpenSSH's ssh-keygen (the one under ossh when there, else
+    the system's) at directory/id_ed25519: (its path, its public line)."""
+    key = os.path.join(directory, "id_ed25519")
+    keygen = os.path.join(ossh, "bin", "ssh-keygen")
+    if not os.access(keygen, os.X_OK):
+        keygen = "ssh-keygen"
+    r = subprocess.run([keygen, "-q", "-t", "ed25519", "-N", "", "-C", "", "-f", key],
+                       capture_output=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    with open(key + ".pub") as f:
+        return key, " ".join(f.read().split()[:2])

@@ -23,7 +23,7 @@ import time
 import pytest
 
 from conftest import BIN, ROOT, make_key, public_line
-from daemons import Daemon
+from daemons import Daemon, openssh_ed25519
 from users import can_create_users, throwaway_user
 
 PEERS = os.path.join(ROOT, "..", "shared", "peers")
@@ -79,14 +79,7 @@ def setup(tmp_path_factory):
     d = tmp_path_factory.mktemp("compress")
     os.chmod(str(d), 0o755)
     with throwaway_user() as u:
-        ossh_key = os.path.join(str(d), "id_ed25519")
-        keygen = os.path.join(OSSH, "bin", "ssh-keygen")
-        if not os.access(keygen, os.X_OK):
-            keygen = "ssh-keygen"
-        r = run([keygen, "-q", "-t", "ed25519", "-N", "", "-C", "", "-f", ossh_key])
-        assert r.returncode == 0, r.stderr
-        with open(ossh_key + ".pub") as f:
-            ossh_pub = " ".join(f.read().split()[:2])
+        ossh_key, ossh_pub = openssh_ed25519(OSSH, str(d))
         db_key = make_key(os.path.join(str(d), "id_dropbear"), "ed25519")
         u.authorize(ossh_pub, public_line(db_key))
         blob = u.write("blob", BLOB)
